@@ -1,0 +1,3 @@
+// Public surface of `axonpush-otel`: a short list of named exports.
+// Each area appends its own lines below.
+export type { OutgoingRequest, SendResult, Transport } from "./transport/types.js";

@@ -1,0 +1,43 @@
+/**
+ * The transport contract shared by the exporter, the retry policy and the
+ * exit-time sender. A transport never throws and never rejects: it turns one
+ * prepared request into a result, and everything else (retries, deadlines,
+ * concurrency) is a separate piece wrapped around it.
+ */
+
+/** One request, fully prepared: what to POST and where, relative to the client's base URL. */
+export interface OutgoingRequest {
+  /** Path under the base URL, e.g. `/event` (or `/v1/traces` for the OTLP transport). */
+  readonly path: string;
+  /** Content type of `body`, e.g. `application/json`. */
+  readonly contentType: string;
+  /** The serialised body. */
+  readonly body: string | Uint8Array;
+  /**
+   * Stays the same across every retry of this request (and across the
+   * exit-time resend), so the server never stores it twice.
+   */
+  readonly idempotencyKey: string;
+  /** How many spans this request carries (for drop and delivery counts). */
+  readonly spanCount: number;
+}
+
+export type SendResult =
+  | { readonly kind: "success"; readonly status: number }
+  /** Never retried: 400, 401, 403, 404, 422, or a request that cannot be built. */
+  | { readonly kind: "failure"; readonly status?: number; readonly message: string }
+  /** Worth another try: 408, 429, 5xx, timeouts, connection errors. */
+  | {
+      readonly kind: "retryable";
+      readonly status?: number;
+      readonly message: string;
+      /** From `Retry-After`, already converted to milliseconds. */
+      readonly retryAfterMs?: number;
+    };
+
+export interface Transport {
+  /** Sends once. Resolves with a result; never rejects. */
+  send(request: OutgoingRequest): Promise<SendResult>;
+  /** Releases sockets; later sends resolve as failures. */
+  close(): void;
+}
