@@ -1,0 +1,98 @@
+// Runs the benchmark suite (or the benchmarks named as arguments) and
+// writes BENCHMARKS.md. `--quick` runs fewer, shorter rounds.
+//
+//   node bench/run.mjs                    # everything (~10 min on 2 cores)
+//   node bench/run.mjs --quick            # a rough pass (~3 min)
+//   node bench/run.mjs startup requests   # a subset; other sections keep their last results
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { describeMachine, machineLine, pinHarness } from "./lib/machine.mjs";
+import { startEventSink, startOtlpSink } from "./lib/sinks.mjs";
+import { checkOurs, REPO_ROOT } from "./lib/variants.mjs";
+
+const BENCHMARKS = {
+  startup: { title: "1. Start-up", module: "./startup.mjs" },
+  requests: { title: "2. Request overhead", module: "./requests.mjs" },
+  exporter: { title: "3. Exporter throughput and cost", module: "./exporter.mjs" },
+  outage: { title: "4. Memory under an outage", module: "./outage.mjs" },
+  esm: { title: "5. ESM app: what each preload traces", module: "./esm.mjs" },
+  profile: { title: "6. Where start-up time goes", module: "./profile.mjs" },
+};
+
+const argv = process.argv.slice(2);
+const quick = argv.includes("--quick");
+const selected = argv.filter((a) => !a.startsWith("--"));
+const unknown = selected.filter((name) => !BENCHMARKS[name]);
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(", ")}; known: ${Object.keys(BENCHMARKS).join(", ")}`);
+  process.exit(2);
+}
+const names = selected.length ? selected : Object.keys(BENCHMARKS);
+const resultsDir = path.join(REPO_ROOT, "bench/results");
+mkdirSync(resultsDir, { recursive: true });
+
+const machine = describeMachine();
+const pinned = pinHarness();
+const sinks = { event: await startEventSink(), otlp: await startOtlpSink() };
+const ours = checkOurs(sinks.event.url);
+console.log(`machine: ${machineLine(machine)}; harness pinned: ${pinned}`);
+console.log(`ours: ${ours.available ? "available" : `NOT available (${ours.reason})`}`);
+
+const started = Date.now();
+try {
+  for (const name of names) {
+    const t0 = Date.now();
+    console.log(`\n== ${name} ==`);
+    const bench = await import(BENCHMARKS[name].module);
+    const ctx = { quick, sinks, ours, machine, pinned, log: (...a) => console.log(`  [${name}]`, ...a) };
+    let result;
+    try {
+      result = await bench.run(ctx);
+    } catch (error) {
+      console.error(`  ${name} failed:`, error);
+      result = { data: { error: String(error?.stack ?? error) }, markdown: `**This benchmark failed in this run:** \`${String(error?.message ?? error).slice(0, 300)}\`` };
+    }
+    const section = {
+      name,
+      title: BENCHMARKS[name].title,
+      date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      machine,
+      quick,
+      pinned,
+      oursAvailable: ours.available,
+      seconds: Math.round((Date.now() - t0) / 1000),
+      data: result.data,
+      markdown: result.markdown,
+    };
+    writeFileSync(path.join(resultsDir, `${name}.json`), JSON.stringify(section, null, 2) + "\n");
+    console.log(result.markdown);
+    console.log(`  (${section.seconds}s)`);
+  }
+} finally {
+  await sinks.event.close();
+  await sinks.otlp.close();
+}
+writeBenchmarksMd();
+console.log(`\nwrote BENCHMARKS.md (${Math.round((Date.now() - started) / 1000)}s)`);
+
+function writeBenchmarksMd() {
+  const out = [];
+  const header = path.join(REPO_ROOT, "bench/HEADER.md");
+  if (existsSync(header)) out.push(readFileSync(header, "utf8").trim());
+  for (const [name, { title }] of Object.entries(BENCHMARKS)) {
+    const file = path.join(resultsDir, `${name}.json`);
+    out.push(`\n## ${title}\n`);
+    if (!existsSync(file)) {
+      out.push("_Not run yet._");
+      continue;
+    }
+    const s = JSON.parse(readFileSync(file, "utf8"));
+    out.push(
+      `_Run ${s.date}${s.quick ? " (--quick)" : ""} on ${machineLine(s.machine)}; measured process pinned to core 0 and harness to the other core: ${s.pinned ? "yes" : "no"}; took ${s.seconds}s._\n`,
+    );
+    out.push(s.markdown);
+  }
+  const findings = path.join(REPO_ROOT, "bench/FINDINGS.md");
+  if (existsSync(findings)) out.push("\n" + readFileSync(findings, "utf8").trim());
+  writeFileSync(path.join(REPO_ROOT, "BENCHMARKS.md"), out.join("\n") + "\n");
+}
