@@ -1,3 +1,12 @@
 // Public surface of `axonpush-otel`: a short list of named exports.
 // Each area appends its own lines below.
 export type { OutgoingRequest, SendResult, Transport } from "./transport/types.js";
+export { startLocalReceiver, formatSpanLine, formatTraceTree } from "./receiver/index.js";
+export type {
+  FailureRule,
+  LocalReceiver,
+  LocalReceiverOptions,
+  ReceivedEvent,
+  ReceivedSpan,
+  Rejection,
+} from "./receiver/index.js";

@@ -1,0 +1,3 @@
+export { startLocalReceiver } from "./server.js";
+export { formatSpanLine, formatTraceTree } from "./format.js";
+export type { FailureRule, LocalReceiver, LocalReceiverOptions, ReceivedEvent, ReceivedSpan, Rejection } from "./types.js";

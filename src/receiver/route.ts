@@ -1,0 +1,25 @@
+/**
+ * The route table. Each ingest is one handler in its own file; adding one
+ * (the OTLP `/v1/traces` ingest) means one import and one line in `routes`.
+ */
+import type { Reply } from "./reply.js";
+import type { ReceiverStore } from "./store.js";
+import type { AuthExpectation } from "./validate-headers.js";
+
+export interface RouteContext {
+  readonly method: string;
+  readonly path: string;
+  /** Lower-cased names; repeated headers joined with ", ". */
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
+  readonly store: ReceiverStore;
+  readonly auth: AuthExpectation;
+}
+
+export type RouteHandler = (context: RouteContext) => Reply;
+
+export interface Route {
+  readonly method: string;
+  readonly path: string;
+  readonly handle: RouteHandler;
+}

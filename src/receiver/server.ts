@@ -1,0 +1,183 @@
+/**
+ * The HTTP side of the local receiver: 127.0.0.1 only, strict routing,
+ * injected failures, and a `close()` that always finishes, even with hung
+ * requests or keep-alive sockets still open (every socket is tracked and
+ * destroyed).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { FailureQueue, injectedStatus } from "./failure-rules.js";
+import { errorReply, injectedReply, type Reply } from "./reply.js";
+import { findRoute } from "./routes.js";
+import { ReceiverStore } from "./store.js";
+import type { FailureRule, LocalReceiver, LocalReceiverOptions, ReceivedEvent, ReceivedSpan, Rejection } from "./types.js";
+import type { AuthExpectation } from "./validate-headers.js";
+
+/** Larger bodies are refused with 413; a span event is a few kilobytes. */
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+function lowerCaseHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return headers;
+}
+
+class Receiver implements LocalReceiver {
+  readonly url: string;
+  readonly port: number;
+  private readonly store: ReceiverStore;
+  private readonly failures = new FailureQueue();
+  private readonly sockets = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private requests = 0;
+  private down = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly server: Server,
+    private readonly auth: AuthExpectation,
+    store: ReceiverStore,
+  ) {
+    this.store = store;
+    this.port = (server.address() as AddressInfo).port;
+    this.url = `http://127.0.0.1:${this.port}`;
+    server.on("connection", (socket) => this.onConnection(socket));
+    server.on("request", (request, response) => this.onRequest(request, response));
+  }
+
+  get events(): ReceivedEvent[] {
+    return this.store.events;
+  }
+  get requestCount(): number {
+    return this.requests;
+  }
+  get rejections(): Rejection[] {
+    return this.store.rejections;
+  }
+  spans(): ReceivedSpan[] {
+    return this.store.spans();
+  }
+  waitForSpans(countOrPredicate: number | ((spans: ReceivedSpan[]) => boolean), timeoutMs?: number) {
+    return this.store.waitForSpans(countOrPredicate, timeoutMs);
+  }
+  failNext(rule: FailureRule): void {
+    this.failures.add(rule);
+  }
+  setDown(down: boolean): void {
+    this.down = down;
+    if (down) this.destroyAllSockets();
+  }
+  reset(): void {
+    this.store.clear();
+    this.failures.clear();
+    this.requests = 0;
+    this.down = false;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      for (const timer of this.timers) clearTimeout(timer);
+      this.timers.clear();
+      this.server.close(() => resolve());
+      this.destroyAllSockets();
+    });
+    return this.closing;
+  }
+
+  private destroyAllSockets(): void {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  private onConnection(socket: Socket): void {
+    if (this.down || this.closing) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
+    socket.on("error", () => {}); // a client going away is not our error
+  }
+
+  private onRequest(request: IncomingMessage, response: ServerResponse): void {
+    this.requests += 1;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on("error", () => {});
+    request.on("end", () => {
+      const rule = this.failures.take();
+      const proceed = () => this.afterRule(rule, request, response, size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks));
+      if (rule?.delayMs) this.later(rule.delayMs, proceed);
+      else proceed();
+    });
+  }
+
+  private afterRule(rule: FailureRule | undefined, request: IncomingMessage, response: ServerResponse, body: Buffer | undefined): void {
+    if (rule?.hang) return; // the socket stays open until close() destroys it
+    if (rule?.destroy) {
+      request.socket.destroy();
+      return;
+    }
+    const status = rule ? injectedStatus(rule) : undefined;
+    if (status !== undefined) {
+      this.send(response, injectedReply(status, rule?.retryAfter));
+      return;
+    }
+    this.send(response, this.route(request, body));
+  }
+
+  private route(request: IncomingMessage, body: Buffer | undefined): Reply {
+    const method = request.method ?? "GET";
+    const path = new URL(request.url ?? "/", this.url).pathname;
+    const route = findRoute(method, path);
+    if (!route) return errorReply(404, "not_found", `no route for ${method} ${path}`);
+    if (body === undefined) return errorReply(413, "payload_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
+    const headers = lowerCaseHeaders(request);
+    return route.handle({ method, path, headers, body, store: this.store, auth: this.auth });
+  }
+
+  private send(response: ServerResponse, reply: Reply): void {
+    if (reply.rejection !== undefined) this.store.reject({ status: reply.status, message: reply.rejection });
+    if (response.destroyed || response.writableEnded) return;
+    const text = JSON.stringify(reply.body);
+    response.writeHead(reply.status, {
+      ...reply.headers,
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(text),
+    });
+    response.end(text);
+  }
+
+  private later(delayMs: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, delayMs);
+    timer.unref(); // an open client socket keeps the process alive, not this timer
+    this.timers.add(timer);
+  }
+}
+
+/** Starts a strict AxonPush-compatible receiver on 127.0.0.1 (port 0 = any free port). */
+export async function startLocalReceiver(options: LocalReceiverOptions = {}): Promise<LocalReceiver> {
+  const server = createServer();
+  // Longer than typical client pools keep idle sockets, so a reused socket is not cut under a request.
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const auth: AuthExpectation = {};
+  if (options.apiKey !== undefined) auth.apiKey = options.apiKey;
+  if (options.tenantId !== undefined) auth.tenantId = options.tenantId;
+  return new Receiver(server, auth, new ReceiverStore(options));
+}

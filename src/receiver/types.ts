@@ -1,0 +1,89 @@
+/**
+ * Public shapes of the local AxonPush-compatible receiver (see CONTRACTS.md,
+ * "Local receiver"). Tests, the demo, benchmarks and `axonpush-otel dev` all
+ * read what the receiver accepted through these types.
+ */
+
+/** One accepted `POST /event` (after deduplication). */
+export interface ReceivedEvent {
+  /** The CreateEventDto exactly as sent. */
+  body: Record<string, any>;
+  /** Request headers with lower-cased names. */
+  headers: Record<string, string>;
+  idempotencyKey?: string;
+}
+
+/** Normalised view of one span, whichever ingest it arrived through. */
+export interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: string;
+  status: string;
+  statusMessage?: string;
+  attributes: Record<string, string>;
+  resource: Record<string, string>;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  events: unknown[];
+  links: unknown[];
+  scope?: { name: string; version?: string };
+  via: "event" | "otlp";
+}
+
+/** Applied to the next requests, in order, before they are validated. */
+export interface FailureRule {
+  /** Answer with this status (503 when only `retryAfter` is given). */
+  status?: number;
+  /** `Retry-After` header value. */
+  retryAfter?: string;
+  /** Wait this long before answering (or before hanging up / processing normally). */
+  delayMs?: number;
+  /** Never answer; the connection is only released by `close()`. */
+  hang?: boolean;
+  /** Drop the connection without answering. */
+  destroy?: boolean;
+  /** How many requests this rule applies to (default 1). */
+  times?: number;
+}
+
+export interface Rejection {
+  status: number;
+  message: string;
+}
+
+export interface LocalReceiver {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  /** Accepted, deduplicated, in arrival order. */
+  readonly events: ReceivedEvent[];
+  /** Every HTTP request seen, including failed and rejected ones. */
+  readonly requestCount: number;
+  /** Requests refused because they broke the contract (not injected failures). */
+  readonly rejections: Rejection[];
+  spans(): ReceivedSpan[];
+  waitForSpans(
+    countOrPredicate: number | ((spans: ReceivedSpan[]) => boolean),
+    timeoutMs?: number,
+  ): Promise<ReceivedSpan[]>;
+  failNext(rule: FailureRule): void;
+  /** While down, every connection is destroyed as soon as it opens. */
+  setDown(down: boolean): void;
+  /** Forgets events, spans, rejections, idempotency keys, failure rules; comes back up. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface LocalReceiverOptions {
+  /** Default 0: the OS picks a free port. */
+  port?: number;
+  /** When given, any other key is answered 401, like the API. */
+  apiKey?: string;
+  /** When given, any other tenant is answered 403, like the API. */
+  tenantId?: string;
+  onSpan?: (span: ReceivedSpan, event: ReceivedEvent) => void;
+  /** Called for each request refused for breaking the contract (not for injected failures). */
+  onRejection?: (rejection: Rejection) => void;
+}
