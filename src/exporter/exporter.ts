@@ -1,0 +1,194 @@
+/**
+ * AxonPushSpanExporter: OpenTelemetry spans → AxonPush `app.span` events.
+ *
+ * On the caller, `export()` only maps each span to its final request and
+ * puts it in a bounded queue; the network work happens afterwards (see
+ * delivery-queue.ts), and the batch's callback fires when its events are
+ * settled. Every path calls the callback exactly once, and nothing here
+ * throws into the application.
+ */
+import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
+import type { AxonPushClient } from "../client.js";
+import { logger } from "../diag.js";
+import { createEventTransport } from "../transport/create-transport.js";
+import type { OutgoingRequest, Transport } from "../transport/types.js";
+import { BatchSettlement } from "./batch-settlement.js";
+import { DeliveryQueue } from "./delivery-queue.js";
+import { mapSpan, type SpanMapping } from "./map-span.js";
+import { resolveExporterSettings, type AxonPushSpanExporterOptions, type ExporterSettings } from "./options.js";
+import { createPrivacy } from "./privacy.js";
+import { ProblemReporter } from "./problem-reporter.js";
+import { createResourceMapper } from "./resource.js";
+import { eventToRequest } from "./serialize.js";
+import { settlesWithin } from "./settles-within.js";
+
+/** @internal seams for tests; not part of the public options. */
+export interface ExporterInternals {
+  transport?: Transport;
+  warningIntervalMs?: number;
+}
+
+export class AxonPushSpanExporter implements SpanExporter {
+  /** @internal for the exit path */
+  readonly client: AxonPushClient;
+  /** @internal for the exit path */
+  readonly environment: string | undefined;
+  readonly #settings: ExporterSettings;
+  readonly #mapping: SpanMapping;
+  readonly #transport: Transport;
+  readonly #queue: DeliveryQueue;
+  readonly #reporter: ProblemReporter;
+  /** Batches waiting for their resource's asynchronous attributes before being mapped. */
+  readonly #resourceWaits = new Set<Promise<void>>();
+  /** Requests cut off by the shutdown deadline: still undelivered, kept for the exit path. */
+  #abandoned: OutgoingRequest[] = [];
+  #stopped = false;
+  #closed = false;
+  #shutdownPromise: Promise<void> | undefined;
+
+  constructor(options: AxonPushSpanExporterOptions, internals: ExporterInternals = {}) {
+    this.client = options.client;
+    this.#settings = resolveExporterSettings(options);
+    this.environment = this.#settings.environment;
+    const privacy = createPrivacy(this.#settings.redactKeys, this.#settings.maxContentLength);
+    this.#mapping = {
+      channelId: this.#settings.channelId,
+      environment: this.#settings.environment,
+      sync: this.#settings.mode === "sync",
+      privacy,
+      mapResource: createResourceMapper(this.#settings, privacy),
+    };
+    this.#transport =
+      internals.transport ??
+      createEventTransport(this.client, { environment: this.environment, concurrency: this.#settings.concurrency });
+    this.#reporter = new ProblemReporter({
+      maxQueueSize: this.#settings.maxQueueSize,
+      scrub: (text) => this.client.scrubSecrets(text),
+      intervalMs: internals.warningIntervalMs,
+    });
+    this.#queue = new DeliveryQueue({
+      transport: this.#transport,
+      maxQueueSize: this.#settings.maxQueueSize,
+      concurrency: this.#settings.concurrency,
+      onResult: (_request, result) => {
+        if (!this.#closed) this.#reporter.undelivered(result);
+      },
+    });
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    if (this.#stopped) {
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error("axonpush-otel: exporter is shut down") });
+      return;
+    }
+    const batch = new BatchSettlement(spans.length, resultCallback);
+    const waits = asyncResourceWaits(spans);
+    if (waits.length === 0) {
+      this.#accept(spans, batch);
+      return;
+    }
+    // Resource detection is still running: wait for it off the caller, then map with the full resource.
+    const wait: Promise<void> = Promise.all(waits).then(
+      () => this.#acceptLater(spans, batch, wait),
+      () => this.#acceptLater(spans, batch, wait),
+    );
+    this.#resourceWaits.add(wait);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.#flush();
+  }
+
+  shutdown(): Promise<void> {
+    this.#shutdownPromise ??= this.#shutdown();
+    return this.#shutdownPromise;
+  }
+
+  /** @internal for the exit path: turn spans into prepared requests without queueing them */
+  prepare(spans: ReadableSpan[]): OutgoingRequest[] {
+    const requests: OutgoingRequest[] = [];
+    for (const span of spans) {
+      const request = this.#toRequest(span);
+      if (request) requests.push(request);
+    }
+    return requests;
+  }
+
+  /** @internal for the exit path: every request accepted but not yet settled (queued + in flight, and those cut off by the shutdown deadline) */
+  pendingRequests(): OutgoingRequest[] {
+    return [...new Set([...this.#abandoned, ...this.#queue.pending()])];
+  }
+
+  /** @internal spans dropped so far because the queue was full */
+  get droppedSpanCount(): number {
+    return this.#reporter.droppedCount;
+  }
+
+  /** @internal events held right now (waiting plus being sent); never above maxQueueSize */
+  get queueSize(): number {
+    return this.#queue.size;
+  }
+
+  #accept(spans: ReadableSpan[], batch: BatchSettlement): void {
+    try {
+      const requests: OutgoingRequest[] = [];
+      for (const span of spans) {
+        const request = this.#toRequest(span);
+        if (request) requests.push(request);
+        else batch.failed(1);
+      }
+      this.#reporter.dropped(this.#queue.enqueue(requests, batch));
+    } catch (error) {
+      logger.error("could not queue spans", error);
+      batch.failRemaining();
+    }
+  }
+
+  #acceptLater(spans: ReadableSpan[], batch: BatchSettlement, wait: Promise<void>): void {
+    this.#resourceWaits.delete(wait);
+    if (this.#closed) batch.failRemaining();
+    else this.#accept(spans, batch);
+  }
+
+  #toRequest(span: ReadableSpan): OutgoingRequest | undefined {
+    try {
+      return eventToRequest(mapSpan(span, this.#mapping));
+    } catch (error) {
+      logger.error(`could not map span ${JSON.stringify(span?.name)}`, error);
+      return undefined;
+    }
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#resourceWaits.size > 0) await Promise.all([...this.#resourceWaits]);
+    await this.#queue.whenIdle();
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#stopped = true;
+    const drained = await settlesWithin(this.#flush(), this.#settings.shutdownTimeoutMs);
+    if (!drained) {
+      this.#abandoned = this.#queue.pending();
+      logger.debug(`shutdown deadline passed with ${this.#abandoned.length} event(s) undelivered`);
+      this.#queue.abandonWaiting();
+    }
+    this.#reporter.close();
+    this.#closed = true;
+    // In-flight sends resolve as failures once their sockets are destroyed; their batches fail then.
+    this.#transport.close();
+  }
+}
+
+function asyncResourceWaits(spans: readonly ReadableSpan[]): Promise<void>[] {
+  const waits: Promise<void>[] = [];
+  const seen = new Set<unknown>();
+  for (const span of spans) {
+    const resource = span.resource;
+    if (resource?.asyncAttributesPending && resource.waitForAsyncAttributes && !seen.has(resource)) {
+      seen.add(resource);
+      waits.push(resource.waitForAsyncAttributes());
+    }
+  }
+  return waits;
+}

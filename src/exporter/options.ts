@@ -1,0 +1,76 @@
+/**
+ * The exporter's constructor options and their defaults, resolved once into
+ * a frozen settings object.
+ */
+import type { AxonPushClient } from "../client.js";
+import { DEFAULT_MAX_CONTENT_LENGTH } from "./privacy.js";
+
+export interface AxonPushSpanExporterOptions {
+  client: AxonPushClient;
+  channelId: string;
+  /** Wins over the span resource's `service.name`. */
+  serviceName?: string;
+  /** Wins over the span resource's `service.version`. */
+  serviceVersion?: string;
+  /** Sent as `environment`, the `X-Axonpush-Environment` header and `deployment.environment`. */
+  environment?: string;
+  /** `background` (default): queue and send concurrently. `sync`: one at a time, in order, `sync: true`. */
+  mode?: "background" | "sync";
+  /** Events held at most (waiting plus being sent); more are dropped and counted. Default 2048. */
+  maxQueueSize?: number;
+  /** Parallel requests in background mode. Default 8. */
+  concurrency?: number;
+  /** Attribute keys to redact, on top of the credential keys always redacted. */
+  redactKeys?: string[];
+  /** Longest string value sent; longer ones are cut and marked. Default 4096. */
+  maxContentLength?: number;
+  /** How long `shutdown()` waits for the queue to drain. Default 5000. */
+  shutdownTimeoutMs?: number;
+}
+
+export const DEFAULT_MAX_QUEUE_SIZE = 2048;
+export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
+
+export interface ExporterSettings {
+  readonly channelId: string;
+  readonly serviceName?: string;
+  readonly serviceVersion?: string;
+  readonly environment?: string;
+  readonly mode: "background" | "sync";
+  readonly maxQueueSize: number;
+  /** Already 1 in sync mode. */
+  readonly concurrency: number;
+  readonly redactKeys: readonly string[];
+  readonly maxContentLength: number;
+  readonly shutdownTimeoutMs: number;
+}
+
+function positiveInteger(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== "" ? value : undefined;
+}
+
+export function resolveExporterSettings(options: AxonPushSpanExporterOptions): ExporterSettings {
+  const mode = options.mode === "sync" ? "sync" : "background";
+  const shutdownTimeoutMs = options.shutdownTimeoutMs;
+  return Object.freeze({
+    // Channel ids are strings in the API; older examples pass numbers.
+    channelId: String(options.channelId),
+    serviceName: nonEmpty(options.serviceName),
+    serviceVersion: nonEmpty(options.serviceVersion),
+    environment: nonEmpty(options.environment),
+    mode,
+    maxQueueSize: positiveInteger(options.maxQueueSize, DEFAULT_MAX_QUEUE_SIZE),
+    concurrency: mode === "sync" ? 1 : positiveInteger(options.concurrency, DEFAULT_CONCURRENCY),
+    redactKeys: Object.freeze([...(options.redactKeys ?? [])]),
+    maxContentLength: positiveInteger(options.maxContentLength, DEFAULT_MAX_CONTENT_LENGTH),
+    shutdownTimeoutMs:
+      shutdownTimeoutMs !== undefined && Number.isFinite(shutdownTimeoutMs) && shutdownTimeoutMs >= 0
+        ? shutdownTimeoutMs
+        : DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  });
+}

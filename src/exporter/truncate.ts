@@ -1,0 +1,12 @@
+/**
+ * Cuts strings longer than `maxLength` and says so, so a reader of the event
+ * knows the value was longer (AXONPUSH_MAX_CONTENT_LENGTH).
+ */
+export function truncateString(value: string, maxLength: number): string {
+  if (value.length <= maxLength) return value;
+  let cut = maxLength;
+  // Never split a surrogate pair: half an emoji is not valid text.
+  const last = value.charCodeAt(cut - 1);
+  if (cut > 0 && last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return `${value.slice(0, cut)}…[truncated ${value.length - cut} chars]`;
+}

@@ -1,0 +1,31 @@
+/**
+ * The transport stack the exporter uses, innermost first: one HTTP try with
+ * tracing suppressed, then retries with backoff around it.
+ */
+import type { AxonPushClient } from "../client.js";
+import { HttpTransport } from "./http-transport.js";
+import { RetryingTransport } from "./retrying-transport.js";
+import { withTracingSuppressed } from "./suppress-tracing.js";
+import type { Transport } from "./types.js";
+
+/** Upper bound for all tries of one event; keeps a sick backend from pinning queue slots forever. */
+export const DEFAULT_REQUEST_DEADLINE_MS = 60_000;
+
+export interface EventTransportOptions {
+  environment?: string;
+  /** Parallel requests; also the connection pool's size. */
+  concurrency: number;
+}
+
+export function createEventTransport(client: AxonPushClient, options: EventTransportOptions): Transport {
+  const http = new HttpTransport({
+    baseUrl: client.baseUrl,
+    headersFor: (request) => client.headersFor(request, options.environment),
+    timeoutMs: client.timeoutMs,
+    maxSockets: options.concurrency,
+  });
+  return new RetryingTransport(withTracingSuppressed(http), {
+    maxRetries: client.maxRetries,
+    deadlineMs: DEFAULT_REQUEST_DEADLINE_MS,
+  });
+}

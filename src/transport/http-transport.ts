@@ -1,0 +1,141 @@
+/**
+ * Sends one prepared request with `node:http` / `node:https` over a
+ * keep-alive agent. Measured for this project, this costs about a fifth of
+ * the CPU per request of the built-in `fetch`, which matters at one request
+ * per span.
+ *
+ * Never throws, never rejects: every outcome, including a request that cannot
+ * be built, is a `SendResult`. Idle pooled sockets do not hold the event loop
+ * (Node's agent `unref()`s a socket when it returns to the pool), and the
+ * per-request timer is `unref()`ed too; only a request actually on the wire
+ * keeps the process alive, for at most `timeoutMs`.
+ */
+import http from "node:http";
+import https from "node:https";
+import { classifyResponse, errorMessageFrom } from "./classify.js";
+import { parseRetryAfter } from "./retry-after.js";
+import type { OutgoingRequest, SendResult, Transport } from "./types.js";
+
+export interface HttpTransportOptions {
+  baseUrl: string;
+  /** Every header of one request (auth, content type, idempotency key, …). */
+  headersFor: (request: OutgoingRequest) => Record<string, string>;
+  /** Whole-request limit for one try, from connect to the response's last byte. */
+  timeoutMs: number;
+  /** Parallel connections kept by the pool. */
+  maxSockets: number;
+}
+
+/** Idle pooled sockets are closed after this, well before typical load balancer idle limits. */
+const IDLE_SOCKET_TIMEOUT_MS = 15_000;
+/** Only the error message of an answer is read; a larger body is not ours to keep. */
+const MAX_RESPONSE_BYTES = 16 * 1024;
+
+export class HttpTransport implements Transport {
+  readonly #options: HttpTransportOptions;
+  readonly #base: URL | undefined;
+  readonly #agent: http.Agent;
+  readonly #inFlight = new Set<http.ClientRequest>();
+  #closed = false;
+
+  constructor(options: HttpTransportOptions) {
+    this.#options = options;
+    this.#base = parseBaseUrl(options.baseUrl);
+    const agentOptions: http.AgentOptions = {
+      keepAlive: true,
+      maxSockets: Math.max(1, options.maxSockets),
+      maxFreeSockets: Math.max(1, options.maxSockets),
+      timeout: IDLE_SOCKET_TIMEOUT_MS,
+      scheduling: "lifo",
+    };
+    this.#agent = this.#base?.protocol === "https:" ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  }
+
+  send(request: OutgoingRequest): Promise<SendResult> {
+    if (this.#closed) return Promise.resolve({ kind: "failure", message: "transport closed" });
+    const base = this.#base;
+    if (!base) {
+      return Promise.resolve({ kind: "failure", message: "AXONPUSH_BASE_URL is not an http(s) URL" });
+    }
+    return new Promise<SendResult>((resolve) => {
+      let req: http.ClientRequest | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      let settled = false;
+      const finish = (result: SendResult): void => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        if (req) this.#inFlight.delete(req);
+        resolve(result);
+      };
+
+      try {
+        const url = new URL(base.href.replace(/\/+$/, "") + request.path);
+        const body = typeof request.body === "string" ? Buffer.from(request.body, "utf8") : request.body;
+        const lib = url.protocol === "https:" ? https : http;
+        req = lib.request(url, {
+          method: "POST",
+          agent: this.#agent,
+          headers: { ...this.#options.headersFor(request), "Content-Length": String(body.byteLength) },
+        });
+        this.#inFlight.add(req);
+        const current = req;
+        req.on("response", (res) => readResponse(res, finish));
+        req.on("error", (error: NodeJS.ErrnoException) => {
+          finish({ kind: "retryable", message: `connection error: ${error.code ?? error.message}` });
+        });
+        timer = setTimeout(() => {
+          finish({ kind: "retryable", message: `timed out after ${this.#options.timeoutMs} ms` });
+          current.destroy();
+        }, this.#options.timeoutMs);
+        timer.unref();
+        req.end(body);
+      } catch (error) {
+        // Only a request that cannot be built lands here (e.g. a control character in a header).
+        // The message names the error's code, never header values, which include the API key.
+        const code = (error as NodeJS.ErrnoException)?.code ?? "invalid request";
+        req?.destroy();
+        finish({ kind: "failure", message: `request could not be built: ${code}` });
+      }
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const req of this.#inFlight) req.destroy();
+    this.#inFlight.clear();
+    this.#agent.destroy();
+  }
+}
+
+function parseBaseUrl(baseUrl: string): URL | undefined {
+  try {
+    const url = new URL(baseUrl);
+    return url.protocol === "http:" || url.protocol === "https:" ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readResponse(res: http.IncomingMessage, finish: (result: SendResult) => void): void {
+  const status = res.statusCode ?? 0;
+  let text = "";
+  res.setEncoding("utf8");
+  res.on("data", (chunk: string) => {
+    if (text.length < MAX_RESPONSE_BYTES) text += chunk;
+  });
+  res.on("end", () => {
+    const retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
+    const message = status >= 200 && status <= 299 ? "" : errorMessageFrom(status, text);
+    finish(classifyResponse(status, message, retryAfterMs));
+  });
+  // Premature close: the server may or may not have stored the event; a retry with the
+  // same Idempotency-Key is safe either way.
+  res.on("close", () => {
+    if (!res.complete) finish({ kind: "retryable", status, message: `connection closed mid-response (HTTP ${status})` });
+  });
+  res.on("error", () => {
+    finish({ kind: "retryable", status, message: `connection closed mid-response (HTTP ${status})` });
+  });
+}
