@@ -10,3 +10,7 @@ export type {
   ReceivedSpan,
   Rejection,
 } from "./receiver/index.js";
+export { AxonPushClient } from "./client.js";
+export type { AxonPushClientOptions } from "./client.js";
+export { AxonPushSpanExporter } from "./exporter/index.js";
+export type { AxonPushSpanExporterOptions } from "./exporter/index.js";
