@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+
+// The built CLI is what users run (`npx axonpush-otel dev`); `npm test` builds it first.
+const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+const ROOT = "00f067aa0ba902b7";
+const CHILD = "1111111111111111";
+const SECRET_KEY = "ak_super_secret_value";
+
+interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const running: ChildProcess[] = [];
+
+function runCli(args: string[]): Running {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, OTEL_NODE_RESOURCE_DETECTORS: "env,host,os,process,serviceinstance,container" },
+  });
+  running.push(child);
+  let out = "";
+  let err = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function waitForOutput(run: Running, what: string | RegExp, stream: "stdout" | "stderr" = "stdout", timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  const found = () => (typeof what === "string" ? run[stream]().includes(what) : what.test(run[stream]()));
+  while (!found()) {
+    if (Date.now() > deadline) {
+      throw new Error(`no ${String(what)} in ${stream} after ${timeoutMs} ms.\nstdout:\n${run.stdout()}\nstderr:\n${run.stderr()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function spanEvent(name: string, kind: string, spanId: string, parent: string | undefined, endNanos: string) {
+  const payload: Record<string, unknown> = {
+    name,
+    kind,
+    status: "OK",
+    attributes: {},
+    startTimeUnixNano: "1700000000000000000",
+    endTimeUnixNano: endNanos,
+    resource: { "service.name": "api" },
+    traceId: TRACE,
+    spanId,
+  };
+  const body: Record<string, unknown> = { identifier: name, eventType: "app.span", channel_id: "dev", traceId: TRACE, spanId, payload };
+  if (parent) {
+    payload.parentSpanId = parent;
+    body.parentEventId = parent;
+  }
+  return body;
+}
+
+async function post(port: number, body: unknown): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}/event`, {
+    method: "POST",
+    headers: { "x-api-key": SECRET_KEY, "x-tenant-id": "dev", "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
+});
+
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
+describe("axonpush-otel dev", () => {
+  it("prints where it listens, each span as a line, the trace as a tree, and stops cleanly on SIGTERM", async () => {
+    const run = runCli(["dev", "--port", "0"]);
+    await waitForOutput(run, "Waiting for spans");
+    const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stdout())![1]);
+    expect(port).toBeGreaterThan(0);
+    expect(run.stdout()).toContain(`AXONPUSH_BASE_URL=http://127.0.0.1:${port}\n`);
+    expect(run.stdout()).toContain("AXONPUSH_API_KEY=dev");
+
+    // Child first, as concurrent requests can deliver it before its root.
+    expect(await post(port, spanEvent("SELECT users", "CLIENT", CHILD, ROOT, "1700000000003000000"))).toBe(201);
+    expect(await post(port, spanEvent("GET /users", "SERVER", ROOT, undefined, "1700000000012000000"))).toBe(201);
+    await waitForOutput(run, "[4bf92f35] SELECT users  CLIENT  3.0 ms  OK\n");
+    await waitForOutput(run, "[4bf92f35] GET /users  SERVER  12.0 ms  OK\n");
+    await waitForOutput(run, `trace ${TRACE} (2 spans)\n└─ GET /users  SERVER  12.0 ms  OK\n   └─ SELECT users  CLIENT  3.0 ms  OK\n`);
+
+    expect(await post(port, { identifier: "x", channel_id: "dev" })).toBe(400);
+    await waitForOutput(run, "rejected 400: payload must be an object", "stderr");
+
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(run.stdout() + run.stderr()).not.toContain(SECRET_KEY);
+  });
+
+  it("stops cleanly on Ctrl-C (SIGINT) too", async () => {
+    const run = runCli(["dev"]);
+    await waitForOutput(run, "Waiting for spans");
+    run.child.kill("SIGINT");
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe("misuse", () => {
+  it.each([
+    [[], "missing command"],
+    [["frobnicate"], 'unknown command "frobnicate"'],
+    [["dev", "--port", "abc"], "--port must be a number"],
+    [["dev", "--port", "70000"], "--port must be a number"],
+    [["dev", "--bogus"], "--bogus"],
+    [["dev", "extra"], 'unexpected argument "extra"'],
+  ])("%j exits 2 with usage", async (args, message) => {
+    const run = runCli(args as string[]);
+    expect(await run.exited).toEqual({ code: 2, signal: null });
+    expect(run.stderr()).toContain(message);
+    expect(run.stderr()).toContain("Usage: axonpush-otel <command>");
+  });
+
+  it("--help prints usage and exits 0", async () => {
+    const run = runCli(["--help"]);
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(run.stdout()).toContain("dev [--port N]");
+  });
+});
