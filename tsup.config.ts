@@ -22,6 +22,20 @@ export default defineConfig([
     target: "node20",
     platform: "node",
     clean: false,
+    // The ESM build awaits the loader hook (top-level await); the CJS build
+    // cannot and need not, so each format keeps only its own branch. ESM code
+    // splitting (tsup's default for esm) keeps OpenTelemetry out of the entry
+    // chunk; in CJS the lazily required module loads it. Either way it is
+    // loaded only when tracing really starts.
+    esbuildOptions(options, context) {
+      options.define = { ...options.define, __AXONPUSH_ESM__: context.format === "esm" ? "true" : "false" };
+      // Drops the other format's branch entirely (a top-level `await` must not
+      // survive, even dead, in the CJS file).
+      options.minifySyntax = true;
+      options.chunkNames = "register-[name]";
+      // The CJS build's `import.meta.url` sits in the ESM-only branch that the define removes.
+      if (context.format === "cjs") options.logOverride = { ...options.logOverride, "empty-import-meta": "silent" };
+    },
   },
   {
     entry: { cli: "src/cli.ts" },

@@ -14,3 +14,5 @@ export { AxonPushClient } from "./client.js";
 export type { AxonPushClientOptions } from "./client.js";
 export { AxonPushSpanExporter } from "./exporter/index.js";
 export type { AxonPushSpanExporterOptions } from "./exporter/index.js";
+export { start } from "./start.js";
+export type { AxonPushOtelHandle, StartOptions } from "./start.js";

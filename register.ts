@@ -1,0 +1,21 @@
+/**
+ * The preload: `node --import axonpush-otel/register app.js` (ESM build) or
+ * `node --require axonpush-otel/register app.js` (CJS build). Cheap checks
+ * first; OpenTelemetry is loaded only when tracing will really happen.
+ * `__AXONPUSH_ESM__` is set per output format by tsup: CommonJS has no
+ * top-level await and needs no loader hook, so its build keeps only the
+ * synchronous branch.
+ */
+import { planStart } from "./src/preload/plan.js";
+
+declare const __AXONPUSH_ESM__: boolean;
+
+const plan = planStart({ startedBy: "register" });
+if (plan.go) {
+  if (__AXONPUSH_ESM__) {
+    const { bootFromImportFlag } = await import("./src/preload/boot.js");
+    await bootFromImportFlag(plan, import.meta.url);
+  } else {
+    (require("./src/preload/boot.js") as typeof import("./src/preload/boot.js")).bootFromRequireFlag(plan);
+  }
+}

@@ -1,0 +1,5 @@
+export type { AxonPushOtelConfig, Env, StartOptions, ExportMode, ExtraTraceExporter } from "./types.js";
+export { resolveConfig, missingRequired } from "./resolve.js";
+export { mergeWithDotEnv, readDotEnv } from "./dotenv.js";
+export { reportToStderr, type Reporter } from "./report.js";
+export { DEFAULTS } from "./axonpush-variables.js";

@@ -1,0 +1,82 @@
+/**
+ * Turns the environment (plus code options) into one frozen configuration.
+ * Precedence, in one merge: code options > real environment > `.env` > defaults.
+ */
+import * as axonpush from "./axonpush-variables.js";
+import * as otel from "./otel-variables.js";
+import { findAppPackage } from "./app-package.js";
+import { reportToStderr, type Reporter } from "./report.js";
+import type { ParseContext } from "./parsers.js";
+import type { AxonPushOtelConfig, Env, StartOptions } from "./types.js";
+
+export interface ResolveInputs {
+  /** Already merged with `.env` (see `mergeWithDotEnv`). */
+  env: Env;
+  options?: StartOptions;
+  report?: Reporter;
+  /** For the package.json search; default process.argv[1] and process.cwd(). */
+  entryScript?: string;
+  cwd?: string;
+}
+
+const UNKNOWN_SERVICE = "unknown_service:node";
+
+export function resolveConfig(inputs: ResolveInputs): AxonPushOtelConfig {
+  const ctx: ParseContext = { env: inputs.env, report: inputs.report ?? reportToStderr };
+  const options = inputs.options ?? {};
+  const resourceAttributes = otel.readResourceAttributes(ctx);
+  const appPackage = findAppPackage(inputs.entryScript ?? process.argv[1], inputs.cwd ?? process.cwd());
+
+  const config: AxonPushOtelConfig = {
+    apiKey: options.apiKey ?? axonpush.readApiKey(ctx),
+    tenantId: options.tenantId ?? axonpush.readTenantId(ctx),
+    channelId: options.channelId ?? axonpush.readChannelId(ctx),
+    baseUrl: (options.baseUrl ?? axonpush.readBaseUrl(ctx)).replace(/\/+$/, ""),
+    mode: options.mode ?? axonpush.readMode(ctx),
+    queueSize: options.queueSize ?? axonpush.readQueueSize(ctx),
+    timeoutMs: options.timeoutMs ?? axonpush.readTimeoutMs(ctx),
+    maxRetries: options.maxRetries ?? axonpush.readMaxRetries(ctx),
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? axonpush.readShutdownTimeoutMs(ctx),
+    redactKeys: Object.freeze([...(options.redactKeys ?? axonpush.readRedactKeys(ctx))]),
+    maxContentLength: options.maxContentLength ?? axonpush.readMaxContentLength(ctx),
+
+    serviceName:
+      options.serviceName ??
+      axonpush.readServiceName(ctx) ??
+      otel.readOtelServiceName(ctx) ??
+      resourceAttributes["service.name"] ??
+      appPackage?.name ??
+      UNKNOWN_SERVICE,
+    serviceVersion:
+      options.serviceVersion ?? axonpush.readServiceVersion(ctx) ?? resourceAttributes["service.version"] ?? appPackage?.version,
+    environment: options.environment ?? axonpush.readEnvironment(ctx),
+    resourceAttributes: Object.freeze(resourceAttributes),
+
+    debug: options.debug ?? (axonpush.readDebug(ctx) || isVerboseOtelLogLevel(inputs.env)),
+    disabled: axonpush.readDisabled(ctx),
+
+    extraTraceExporters: Object.freeze(otel.readExtraTraceExporters(ctx)),
+    otlpTraces: Object.freeze(otel.readOtlpTraces(ctx)),
+    batchProcessor: Object.freeze(otel.readBatchProcessor(ctx)),
+    sampler: otel.readSampler(ctx),
+    propagators: otel.readPropagators(ctx),
+    resourceDetectors: Object.freeze(otel.readResourceDetectors(ctx)),
+    enabledInstrumentations: otel.readEnabledInstrumentations(ctx),
+    disabledInstrumentations: Object.freeze(otel.readDisabledInstrumentations(ctx)),
+  };
+  return Object.freeze(config);
+}
+
+function isVerboseOtelLogLevel(env: Env): boolean {
+  const level = env.OTEL_LOG_LEVEL?.trim().toLowerCase();
+  return level === "debug" || level === "info" || level === "verbose" || level === "all";
+}
+
+/** Names of the required variables that are missing, in a fixed order. */
+export function missingRequired(config: AxonPushOtelConfig): string[] {
+  const missing: string[] = [];
+  if (!config.apiKey) missing.push("AXONPUSH_API_KEY");
+  if (!config.tenantId) missing.push("AXONPUSH_TENANT_ID");
+  if (!config.channelId) missing.push("AXONPUSH_CHANNEL_ID");
+  return missing;
+}

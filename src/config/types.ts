@@ -1,0 +1,91 @@
+/**
+ * The preload's configuration: what the environment (and `start()` options)
+ * resolve to. One frozen object, built once, read everywhere else.
+ */
+
+/** Environment variables as Node gives them; resolvers take this as a parameter. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export type ExportMode = "background" | "sync";
+
+/** Extra trace exporters that run beside AxonPush, each on its own BatchSpanProcessor. */
+export type ExtraTraceExporter = "otlp" | "console";
+
+export interface SamplerConfig {
+  /** An `OTEL_TRACES_SAMPLER` name, e.g. `parentbased_always_on` (the SDK default). */
+  readonly name: string;
+  /** `OTEL_TRACES_SAMPLER_ARG`, the ratio for the `*traceidratio` samplers. */
+  readonly ratio: number;
+}
+
+export interface BatchProcessorConfig {
+  readonly maxQueueSize?: number;
+  readonly scheduledDelayMillis?: number;
+  readonly exportTimeoutMillis?: number;
+  readonly maxExportBatchSize?: number;
+}
+
+export interface OtlpTracesConfig {
+  /** Full URL of the traces endpoint (`.../v1/traces`), undefined = the exporter's default. */
+  readonly url?: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface AxonPushOtelConfig {
+  // AxonPush destination (the three required values may be missing: then AxonPush is off).
+  readonly apiKey?: string;
+  readonly tenantId?: string;
+  readonly channelId?: string;
+  readonly baseUrl: string;
+  readonly mode: ExportMode;
+  readonly queueSize: number;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  readonly shutdownTimeoutMs: number;
+  readonly redactKeys: readonly string[];
+  readonly maxContentLength: number;
+
+  // What the spans say about the service.
+  readonly serviceName: string;
+  readonly serviceVersion?: string;
+  readonly environment?: string;
+  /** From `OTEL_RESOURCE_ATTRIBUTES` (only used when the `env` detector is on). */
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+
+  // Behaviour switches.
+  readonly debug: boolean;
+  readonly disabled: boolean;
+
+  // Standard OpenTelemetry settings, resolved from the same merged environment.
+  readonly extraTraceExporters: readonly ExtraTraceExporter[];
+  readonly otlpTraces: OtlpTracesConfig;
+  readonly batchProcessor: BatchProcessorConfig;
+  readonly sampler?: SamplerConfig;
+  /** `OTEL_PROPAGATORS` names; undefined = the SDK default (tracecontext, baggage). */
+  readonly propagators?: readonly string[];
+  readonly resourceDetectors: readonly string[];
+  /** Short names (`http`, `pg`, …); undefined = every default instrumentation. */
+  readonly enabledInstrumentations?: readonly string[];
+  readonly disabledInstrumentations: readonly string[];
+}
+
+/** Code options for `start()`: each one overrides its environment variable. */
+export interface StartOptions {
+  apiKey?: string;
+  tenantId?: string;
+  channelId?: string;
+  baseUrl?: string;
+  mode?: ExportMode;
+  queueSize?: number;
+  timeoutMs?: number;
+  maxRetries?: number;
+  shutdownTimeoutMs?: number;
+  redactKeys?: string[];
+  maxContentLength?: number;
+  serviceName?: string;
+  serviceVersion?: string;
+  environment?: string;
+  debug?: boolean;
+  /** The environment to read instead of `process.env` (merged with `.env`). */
+  env?: Env;
+}

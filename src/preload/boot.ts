@@ -1,0 +1,48 @@
+/**
+ * Starting, never throwing into the app: any failure becomes one stderr line
+ * and the application runs untraced. Shared by the preload entries and
+ * `start()`.
+ */
+import type { Plan } from "./plan.js";
+import { registerEsmHook } from "./esm-hook.js";
+import { startSdk } from "./sdk.js";
+import { installExitHandlers } from "../exit/index.js";
+import { releaseState } from "./state.js";
+
+type GoPlan = Extract<Plan, { go: true }>;
+
+export function startSafely(plan: GoPlan): boolean {
+  try {
+    startSdk(plan.config, plan.state, plan.report);
+  } catch (error) {
+    plan.report(`could not start tracing (${error instanceof Error ? error.message : String(error)}); the application runs untraced.`);
+    plan.state.sdk?.shutdown().catch(() => undefined);
+    releaseState(plan.state);
+    return false;
+  }
+  // Exit and signal flushing (part D) hooks in here, once, after the SDK started:
+  installExitHandlers(plan.state);
+  return true;
+}
+
+/** Under --require: CommonJS hooks only, all synchronous. */
+export function bootFromRequireFlag(plan: GoPlan): void {
+  startSafely(plan);
+}
+
+/** Under --import: the ESM loader hook first, then the SDK, then wait for the loader before the app's first import. */
+export async function bootFromImportFlag(plan: GoPlan, parentUrl: string): Promise<void> {
+  let hook;
+  try {
+    hook = registerEsmHook(parentUrl);
+    plan.state.esmHookRegistered = true;
+  } catch (error) {
+    plan.report(`could not register the ESM loader hook (${error instanceof Error ? error.message : String(error)}); only CommonJS modules are instrumented.`);
+  }
+  startSafely(plan);
+  try {
+    await hook?.waitUntilReady();
+  } catch {
+    // The loader never answering must not block the app forever; nothing more to do.
+  }
+}

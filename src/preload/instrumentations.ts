@@ -1,0 +1,57 @@
+/**
+ * Builds the instrumentations: every one from auto-instrumentations-node with
+ * its defaults (fs off), filtered by OTEL_NODE_ENABLED_INSTRUMENTATIONS /
+ * OTEL_NODE_DISABLED_INSTRUMENTATIONS as read from our merged environment.
+ * Constructing an instrumentation patches modules, so nothing calls this
+ * unless tracing will really happen.
+ */
+import { getNodeAutoInstrumentations } from "@opentelemetry/auto-instrumentations-node";
+import type { Instrumentation } from "@opentelemetry/instrumentation";
+import type { AxonPushOtelConfig } from "../config/types.js";
+import type { Reporter } from "../config/report.js";
+import { KNOWN_INSTRUMENTATIONS, LOG_LIBRARIES, OFF_BY_DEFAULT, packageNameOf } from "./instrumentation-names.js";
+
+type InputConfigs = NonNullable<Parameters<typeof getNodeAutoInstrumentations>[0]>;
+
+export interface InstrumentationChoice {
+  enabled: string[];
+  unknown: string[];
+}
+
+/** Which short names are on; pure, so the unit tests can check every rule. */
+export function chooseInstrumentations(
+  config: Pick<AxonPushOtelConfig, "enabledInstrumentations" | "disabledInstrumentations">,
+): InstrumentationChoice {
+  const known = new Set<string>(KNOWN_INSTRUMENTATIONS);
+  const named = [...(config.enabledInstrumentations ?? []), ...config.disabledInstrumentations];
+  const unknown = [...new Set(named.filter((name) => !known.has(name)))];
+  const base = config.enabledInstrumentations
+    ? KNOWN_INSTRUMENTATIONS.filter((name) => config.enabledInstrumentations!.includes(name))
+    : KNOWN_INSTRUMENTATIONS.filter((name) => !OFF_BY_DEFAULT.includes(name));
+  const enabled = base.filter((name) => !config.disabledInstrumentations.includes(name));
+  return { enabled, unknown };
+}
+
+export interface CreateInstrumentationsOptions {
+  report: Reporter;
+  /** False unless OTEL_LOGS_EXPORTER asks for logs: then log libraries only get trace ids injected. */
+  sendLogRecords: boolean;
+}
+
+export function createInstrumentations(config: AxonPushOtelConfig, options: CreateInstrumentationsOptions): Instrumentation[] {
+  const { enabled, unknown } = chooseInstrumentations(config);
+  if (unknown.length > 0) {
+    options.report(
+      `OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS must name known instrumentations ` +
+        `(e.g. http,express,pg), got unknown ${JSON.stringify(unknown.join(","))}; ignoring ${unknown.length === 1 ? "it" : "them"}.`,
+    );
+  }
+  // Every known name gets an explicit `enabled`, so the package's own reading of
+  // process.env cannot disagree with ours (which includes `.env`).
+  const inputs: Record<string, { enabled: boolean; disableLogSending?: boolean }> = {};
+  for (const name of KNOWN_INSTRUMENTATIONS) {
+    inputs[packageNameOf(name)] = { enabled: enabled.includes(name) };
+    if (LOG_LIBRARIES.includes(name) && !options.sendLogRecords) inputs[packageNameOf(name)]!.disableLogSending = true;
+  }
+  return getNodeAutoInstrumentations(inputs as InputConfigs);
+}

@@ -1,0 +1,48 @@
+/**
+ * The resource every span carries, and the detectors that add to it.
+ * The `env` detector's job (OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME) is
+ * done here from our merged environment, so `.env` counts and our own
+ * values (AXONPUSH_SERVICE_NAME, AXONPUSH_ENVIRONMENT) win over it.
+ */
+import { defaultResource, hostDetector, osDetector, processDetector, resourceFromAttributes, serviceInstanceIdDetector } from "@opentelemetry/resources";
+import type { Resource, ResourceDetector } from "@opentelemetry/resources";
+import { containerDetector } from "@opentelemetry/resource-detector-container";
+import { alibabaCloudEcsDetector } from "@opentelemetry/resource-detector-alibaba-cloud";
+import { awsBeanstalkDetector, awsEc2Detector, awsEcsDetector, awsEksDetector, awsLambdaDetector } from "@opentelemetry/resource-detector-aws";
+import { azureAppServiceDetector, azureFunctionsDetector, azureVmDetector } from "@opentelemetry/resource-detector-azure";
+import { gcpDetector } from "@opentelemetry/resource-detector-gcp";
+import type { AxonPushOtelConfig } from "../config/types.js";
+
+// Constructing these does no I/O; only `detect()` does, and only for the detectors named.
+const DETECTORS: Record<string, ResourceDetector[]> = {
+  host: [hostDetector],
+  os: [osDetector],
+  process: [processDetector],
+  serviceinstance: [serviceInstanceIdDetector],
+  container: [containerDetector],
+  alibaba: [alibabaCloudEcsDetector],
+  aws: [awsEc2Detector, awsEcsDetector, awsEksDetector, awsBeanstalkDetector, awsLambdaDetector],
+  azure: [azureAppServiceDetector, azureFunctionsDetector, azureVmDetector],
+  gcp: [gcpDetector],
+};
+
+/** The detectors NodeSDK runs; `env` is not among them (see buildResource). */
+export function buildDetectors(names: readonly string[]): ResourceDetector[] {
+  return names.flatMap((name) => DETECTORS[name] ?? []);
+}
+
+export function resourceAttributesOf(config: AxonPushOtelConfig): Record<string, string> {
+  const attributes: Record<string, string> = config.resourceDetectors.includes("env") ? { ...config.resourceAttributes } : {};
+  attributes["service.name"] = config.serviceName;
+  if (config.serviceVersion) attributes["service.version"] = config.serviceVersion;
+  if (config.environment) {
+    // Both spellings: the older one AxonPush's table names, and the current semantic convention.
+    attributes["deployment.environment"] = config.environment;
+    attributes["deployment.environment.name"] = config.environment;
+  }
+  return attributes;
+}
+
+export function buildResource(config: AxonPushOtelConfig): Resource {
+  return defaultResource().merge(resourceFromAttributes(resourceAttributesOf(config)));
+}

@@ -1,0 +1,80 @@
+/**
+ * The heavy half of starting: build the AxonPush exporter, the span
+ * processors, the instrumentations and the resource, and start NodeSDK.
+ * Called only once `planStart` said go.
+ */
+import { trace, ProxyTracerProvider } from "@opentelemetry/api";
+import { NodeSDK } from "@opentelemetry/sdk-node";
+import { AxonPushClient } from "../client.js";
+import { AxonPushSpanExporter } from "../exporter/index.js";
+import { PendingSpanProcessor } from "../exit/index.js";
+import { missingRequired } from "../config/resolve.js";
+import type { AxonPushOtelConfig } from "../config/types.js";
+import type { Reporter } from "../config/report.js";
+import { chooseInstrumentations, createInstrumentations } from "./instrumentations.js";
+import { buildPropagator } from "./propagators.js";
+import { buildDetectors, buildResource } from "./resource.js";
+import { buildSampler } from "./sampler.js";
+import { buildSpanProcessors } from "./span-processors.js";
+import { formatStartupLine } from "./startup-line.js";
+import type { AxonPushOtelState } from "./state.js";
+import { PACKAGE_VERSION } from "./version.js";
+
+function createAxonPushExporter(config: AxonPushOtelConfig): AxonPushSpanExporter | undefined {
+  if (missingRequired(config).length > 0) return undefined;
+  const client = new AxonPushClient({
+    apiKey: config.apiKey!,
+    tenantId: config.tenantId!,
+    baseUrl: config.baseUrl,
+    timeoutMs: config.timeoutMs,
+    maxRetries: config.maxRetries,
+  });
+  return new AxonPushSpanExporter({
+    client,
+    channelId: config.channelId!,
+    serviceName: config.serviceName,
+    serviceVersion: config.serviceVersion,
+    environment: config.environment,
+    mode: config.mode,
+    maxQueueSize: config.queueSize,
+    redactKeys: [...config.redactKeys],
+    maxContentLength: config.maxContentLength,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+  });
+}
+
+/**
+ * Metrics and logs are exported only when their OTEL_*_EXPORTER variable
+ * asks (NodeSDK's default would be an OTLP exporter posting to a localhost
+ * collector nobody runs). NodeSDK reads these two from process.env itself,
+ * so that is where we look too.
+ */
+const signalRequested = (name: string) => Boolean(process.env[name]?.trim());
+
+export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, report: Reporter): void {
+  const exporter = createAxonPushExporter(config);
+  const pendingSpans = exporter ? new PendingSpanProcessor({ maxSpans: config.batchProcessor.maxQueueSize }) : undefined;
+  const sendLogRecords = signalRequested("OTEL_LOGS_EXPORTER");
+  const sdk = new NodeSDK({
+    serviceName: config.serviceName,
+    resource: buildResource(config),
+    resourceDetectors: buildDetectors(config.resourceDetectors),
+    spanProcessors: buildSpanProcessors(config, exporter, pendingSpans),
+    instrumentations: createInstrumentations(config, { report, sendLogRecords }),
+    sampler: buildSampler(config.sampler),
+    textMapPropagator: buildPropagator(config.propagators),
+    ...(signalRequested("OTEL_METRICS_EXPORTER") ? {} : { metricReaders: [] }),
+    ...(sendLogRecords ? {} : { logRecordProcessors: [] }),
+  });
+  sdk.start();
+
+  const global = trace.getTracerProvider();
+  state.sdk = sdk;
+  state.tracerProvider = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
+  state.exporter = exporter;
+  state.pendingSpans = pendingSpans;
+
+  if (config.debug) {
+    report(formatStartupLine(config, PACKAGE_VERSION, chooseInstrumentations(config).enabled));
+  }
+}

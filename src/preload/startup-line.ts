@@ -1,0 +1,32 @@
+/**
+ * The one start-up line printed with AXONPUSH_DEBUG=true (or OTEL_LOG_LEVEL
+ * debug/info). Built from an allow-list: a field not listed here is never
+ * printed, and secrets are always shown as [REDACTED], so adding a config
+ * field can never leak it by accident.
+ */
+import type { AxonPushOtelConfig } from "../config/types.js";
+
+const REDACTED = "[REDACTED]";
+
+const SHOWN: readonly (keyof AxonPushOtelConfig)[] = [
+  "serviceName",
+  "serviceVersion",
+  "environment",
+  "channelId",
+  "baseUrl",
+  "mode",
+  "extraTraceExporters",
+  "resourceDetectors",
+];
+const SECRET: readonly (keyof AxonPushOtelConfig)[] = ["apiKey", "tenantId"];
+
+export function formatStartupLine(config: AxonPushOtelConfig, packageVersion: string, instrumentations: readonly string[]): string {
+  const fields: Record<string, unknown> = { version: packageVersion };
+  for (const key of SHOWN) {
+    const value = config[key];
+    if (value !== undefined && !(Array.isArray(value) && value.length === 0)) fields[key] = value;
+  }
+  for (const key of SECRET) fields[key] = config[key] ? REDACTED : "(missing)";
+  fields.instrumentations = instrumentations;
+  return `started ${JSON.stringify(fields)}`;
+}
