@@ -8,8 +8,11 @@ import { RetryingTransport } from "./retrying-transport.js";
 import { withTracingSuppressed } from "./suppress-tracing.js";
 import type { Transport } from "./types.js";
 
-/** Upper bound for all tries of one event; keeps a sick backend from pinning queue slots forever. */
-export const DEFAULT_REQUEST_DEADLINE_MS = 60_000;
+/**
+ * Upper bound for all tries of one event, so a sick backend cannot pin queue slots; equal to
+ * the BatchSpanProcessor's default export timeout, past which nobody waits for the result anyway.
+ */
+export const DEFAULT_REQUEST_DEADLINE_MS = 30_000;
 
 export interface EventTransportOptions {
   environment?: string;

@@ -12,6 +12,8 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
   if (/^\d+(\.\d+)?$/.test(text)) {
     return Math.round(Number(text) * 1000);
   }
+  // An HTTP date always has letters (day and month names); Date.parse alone would read "-5" as a year.
+  if (!/[a-z]/i.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   const delay = date - nowMs;

@@ -1,0 +1,63 @@
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import { AxonPushClient } from "../src/client.js";
+import type { OutgoingRequest } from "../src/transport/types.js";
+
+const request: OutgoingRequest = {
+  path: "/event",
+  contentType: "application/json",
+  body: "{}",
+  idempotencyKey: "key-1",
+  spanCount: 1,
+};
+
+describe("AxonPushClient", () => {
+  it("defaults to the production API, a 10 s timeout and 3 retries", () => {
+    const client = new AxonPushClient({ apiKey: "ak", tenantId: "t" });
+    expect(client.baseUrl).toBe("https://api.axonpush.xyz");
+    expect(client.timeoutMs).toBe(10_000);
+    expect(client.maxRetries).toBe(3);
+  });
+
+  it("takes its options and trims trailing slashes from the base URL", () => {
+    const client = new AxonPushClient({
+      apiKey: "ak",
+      tenantId: "t",
+      baseUrl: "http://127.0.0.1:4318/",
+      timeoutMs: 500,
+      maxRetries: 0,
+    });
+    expect(client.baseUrl).toBe("http://127.0.0.1:4318");
+    expect(client.timeoutMs).toBe(500);
+    expect(client.maxRetries).toBe(0);
+  });
+
+  it("falls back to defaults on nonsense numbers", () => {
+    const client = new AxonPushClient({ apiKey: "ak", tenantId: "t", timeoutMs: Number.NaN, maxRetries: -1 });
+    expect(client.timeoutMs).toBe(10_000);
+    expect(client.maxRetries).toBe(3);
+  });
+
+  it("builds every header of the contract", () => {
+    const client = new AxonPushClient({ apiKey: "ak_live_1", tenantId: "org_9" });
+    expect(client.headersFor(request)).toEqual({
+      "X-API-Key": "ak_live_1",
+      "x-tenant-id": "org_9",
+      "Content-Type": "application/json",
+      "Idempotency-Key": "key-1",
+    });
+    expect(client.headersFor(request, "production")["X-Axonpush-Environment"]).toBe("production");
+  });
+
+  it("never shows the API key when inspected, serialised or logged", () => {
+    const client = new AxonPushClient({ apiKey: "ak_live_super_secret", tenantId: "org_9" });
+    expect(inspect(client, { showHidden: true, depth: 5 })).not.toContain("ak_live_super_secret");
+    expect(JSON.stringify(client)).not.toContain("ak_live_super_secret");
+    expect(String(Object.values(client))).not.toContain("ak_live_super_secret");
+  });
+
+  it("scrubs the key out of any text", () => {
+    const client = new AxonPushClient({ apiKey: "ak_live_super_secret", tenantId: "org_9" });
+    expect(client.scrubSecrets("key ak_live_super_secret is revoked")).toBe("key [REDACTED] is revoked");
+  });
+});

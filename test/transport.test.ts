@@ -1,0 +1,214 @@
+import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AxonPushClient } from "../src/client.js";
+import { HttpTransport } from "../src/transport/http-transport.js";
+import type { OutgoingRequest } from "../src/transport/types.js";
+
+type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
+
+interface TinyServer {
+  url: string;
+  requests: { headers: http.IncomingHttpHeaders; body: string; url: string }[];
+  connections: number;
+  handle(handler: Handler): void;
+  close(): Promise<void>;
+}
+
+async function startTinyServer(): Promise<TinyServer> {
+  let handler: Handler = (_req, _body, res) => res.writeHead(201, { "content-type": "application/json" }).end("{}");
+  const requests: TinyServer["requests"] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (body += chunk));
+    req.on("end", () => {
+      requests.push({ headers: req.headers, body, url: req.url ?? "" });
+      handler(req, body, res);
+    });
+  });
+  const state = { connections: 0 };
+  server.on("connection", () => (state.connections += 1));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    get connections() {
+      return state.connections;
+    },
+    handle: (next) => (handler = next),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const request: OutgoingRequest = {
+  path: "/event",
+  contentType: "application/json",
+  body: JSON.stringify({ identifier: "span", note: "héllo ✓" }),
+  idempotencyKey: "idem-123",
+  spanCount: 1,
+};
+
+function transportFor(baseUrl: string, options: { timeoutMs?: number; apiKey?: string; environment?: string } = {}) {
+  const client = new AxonPushClient({ apiKey: options.apiKey ?? "ak_test_key", tenantId: "org_1", baseUrl });
+  return new HttpTransport({
+    baseUrl: client.baseUrl,
+    headersFor: (req) => client.headersFor(req, options.environment),
+    timeoutMs: options.timeoutMs ?? 2000,
+    maxSockets: 4,
+  });
+}
+
+function reply(status: number, body: object | string = "", headers: Record<string, string> = {}): Handler {
+  return (_req, _body, res) =>
+    res
+      .writeHead(status, { "content-type": "application/json", ...headers })
+      .end(typeof body === "string" ? body : JSON.stringify(body));
+}
+
+let server: TinyServer;
+let transport: HttpTransport;
+
+beforeEach(async () => {
+  server = await startTinyServer();
+  transport = transportFor(server.url, { environment: "staging" });
+});
+
+afterEach(async () => {
+  transport.close();
+  await server.close();
+});
+
+describe("HttpTransport", () => {
+  it("POSTs the body with every contract header and reports 201 as success", async () => {
+    const result = await transport.send(request);
+    expect(result).toEqual({ kind: "success", status: 201 });
+    const [seen] = server.requests;
+    expect(seen!.url).toBe("/event");
+    expect(seen!.body).toBe(request.body);
+    expect(seen!.headers["x-api-key"]).toBe("ak_test_key");
+    expect(seen!.headers["x-tenant-id"]).toBe("org_1");
+    expect(seen!.headers["content-type"]).toBe("application/json");
+    expect(seen!.headers["idempotency-key"]).toBe("idem-123");
+    expect(seen!.headers["x-axonpush-environment"]).toBe("staging");
+    expect(seen!.headers["content-length"]).toBe(String(Buffer.byteLength(request.body as string)));
+  });
+
+  it("keeps the base URL's path prefix", async () => {
+    const prefixed = transportFor(`${server.url}/api/v1/`);
+    await prefixed.send(request);
+    prefixed.close();
+    expect(server.requests[0]!.url).toBe("/api/v1/event");
+  });
+
+  it("reuses one keep-alive connection for sequential requests", async () => {
+    for (let i = 0; i < 5; i++) expect((await transport.send(request)).kind).toBe("success");
+    expect(server.connections).toBe(1);
+  });
+
+  it.each([200, 201, 202, 204])("treats %i as success", async (status) => {
+    server.handle(reply(status));
+    expect(await transport.send(request)).toEqual({ kind: "success", status });
+  });
+
+  it.each([400, 401, 403, 404, 409, 422])("treats %i as a failure, never retryable, with the server's message", async (status) => {
+    server.handle(reply(status, { code: "nope", message: "channel ch_9 not found", hint: "check AXONPUSH_CHANNEL_ID" }));
+    const result = await transport.send(request);
+    expect(result).toEqual({
+      kind: "failure",
+      status,
+      message: `HTTP ${status}: channel ch_9 not found (check AXONPUSH_CHANNEL_ID)`,
+    });
+  });
+
+  it("keeps a non-JSON error body as text", async () => {
+    server.handle(reply(400, "plain words"));
+    expect(await transport.send(request)).toMatchObject({ kind: "failure", message: "HTTP 400: plain words" });
+  });
+
+  it.each([408, 429, 500, 502, 503, 504])("treats %i as retryable", async (status) => {
+    server.handle(reply(status, { message: "busy" }));
+    expect(await transport.send(request)).toEqual({ kind: "retryable", status, message: `HTTP ${status}: busy` });
+  });
+
+  it("reads Retry-After seconds", async () => {
+    server.handle(reply(429, { message: "slow down" }, { "retry-after": "2" }));
+    expect(await transport.send(request)).toMatchObject({ kind: "retryable", status: 429, retryAfterMs: 2000 });
+  });
+
+  it("reads a Retry-After HTTP date", async () => {
+    const inFiveSeconds = new Date(Date.now() + 5000).toUTCString();
+    server.handle(reply(503, "", { "retry-after": inFiveSeconds }));
+    const result = await transport.send(request);
+    expect(result.kind).toBe("retryable");
+    const wait = (result as { retryAfterMs?: number }).retryAfterMs!;
+    // HTTP dates have one-second resolution.
+    expect(wait).toBeGreaterThan(3000);
+    expect(wait).toBeLessThanOrEqual(5000);
+  });
+
+  it("turns a timeout into a retryable result", async () => {
+    server.handle(() => {
+      // never answer
+    });
+    const quick = transportFor(server.url, { timeoutMs: 100 });
+    const result = await quick.send(request);
+    quick.close();
+    expect(result).toEqual({ kind: "retryable", message: "timed out after 100 ms" });
+  });
+
+  it("turns a refused connection into a retryable result", async () => {
+    const url = server.url;
+    await server.close();
+    const orphan = transportFor(url);
+    const result = await orphan.send(request);
+    orphan.close();
+    expect(result.kind).toBe("retryable");
+    expect((result as { message: string }).message).toContain("ECONNREFUSED");
+  });
+
+  it("turns a dropped connection into a retryable result", async () => {
+    server.handle((req) => req.socket.destroy());
+    const result = await transport.send(request);
+    expect(result.kind).toBe("retryable");
+  });
+
+  it("fails (without throwing, without echoing the key) when a header cannot be sent", async () => {
+    const broken = transportFor(server.url, { apiKey: "ak_line\nbreak_secret" });
+    const result = await broken.send(request);
+    broken.close();
+    expect(result.kind).toBe("failure");
+    expect(JSON.stringify(result)).not.toContain("break_secret");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("fails on a base URL that is not http(s)", async () => {
+    const bad = transportFor("ftp://example.invalid");
+    expect((await bad.send(request)).kind).toBe("failure");
+    const garbage = transportFor("not a url");
+    expect((await garbage.send(request)).kind).toBe("failure");
+  });
+
+  it("settles in-flight requests on close and refuses later ones", async () => {
+    server.handle(() => {
+      // hang
+    });
+    const inFlight = transport.send(request);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    transport.close();
+    expect((await inFlight).kind).not.toBe("success");
+    expect(await transport.send(request)).toEqual({ kind: "failure", message: "transport closed" });
+  });
+
+  it("accepts a Uint8Array body", async () => {
+    const bytes = new TextEncoder().encode('{"b":1}');
+    expect((await transport.send({ ...request, body: bytes })).kind).toBe("success");
+    expect(server.requests[0]!.body).toBe('{"b":1}');
+  });
+});
