@@ -15,6 +15,8 @@ function reportReady(server, extra = {}) {
       maxRssKiB: process.resourceUsage().maxRSS,
       uptimeMs: performance.now(),
       ...(globalThis.__benchCountModules ? { modules: loadedFiles().size } : {}),
+      ...(process.env.BENCH_LIST_MODULES === "1" ? { files: [...loadedFiles()] } : {}),
+      ...(globalThis.__benchRequireReport ? { requires: globalThis.__benchRequireReport() } : {}),
       ...extra,
     };
     process.stdout.write(`BENCH_READY ${JSON.stringify(payload)}\n`);
