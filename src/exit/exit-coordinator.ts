@@ -1,0 +1,109 @@
+/**
+ * Decides what to do at each way a process can end, and keeps the total
+ * delay we add within one budget (`AXONPUSH_SHUTDOWN_TIMEOUT_MS`).
+ *
+ * "Owned" ends are the ones where we hold the process open ourselves: a
+ * signal nobody else handles (we flush, then re-raise it) and a natural end
+ * (we flush in `beforeExit`). Their deadline also bounds the `exit` event
+ * that may follow, so a backend that never answers costs one budget, not two.
+ * An end the app drives (its own signal handler, then `process.exit(code)`
+ * much later) gets a fresh budget at `exit`.
+ */
+import { logger } from "../diag.js";
+import { deliverSynchronously } from "./exit-delivery.js";
+import { flushWithDeadline, type FlushOutcome } from "./flush.js";
+import { flushableProvider } from "./provider.js";
+import type { ExitState } from "./types.js";
+
+export class ExitCoordinator {
+  private ownedDeadline: number | undefined;
+  private beforeExitFlushing = false;
+  private beforeExitFlushedOnce = false;
+  /** Set when we end the process ourselves after a timed-out natural-end flush. */
+  private exitForcedByUs = false;
+
+  constructor(
+    private readonly state: ExitState,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get budgetMs(): number {
+    const ms = this.state.shutdownTimeoutMs;
+    return Number.isFinite(ms) && ms >= 0 ? ms : 5_000;
+  }
+
+  /** True when something ended but is not confirmed delivered by the AxonPush exporter. */
+  hasUndelivered(): boolean {
+    try {
+      return (this.state.pendingSpans?.size ?? 0) > 0 || (this.state.exporter?.pendingRequests().length ?? 0) > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * A signal the app handles itself: start delivering now, so the spans are
+   * mostly out before the app's own shutdown calls `process.exit`. Holds
+   * nothing open: when to end is the app's decision.
+   */
+  flushForAppShutdown(): void {
+    void this.flush(this.budgetMs, false);
+  }
+
+  /** A signal nobody else handles: flush within the budget, then `then` re-raises it. */
+  flushBeforeReRaise(then: () => void): void {
+    const budget = this.budgetMs;
+    this.ownedDeadline = this.now() + budget;
+    void this.flush(budget, true).then((outcome) => {
+      logger.debug(`exit: flush before re-raising the signal: ${outcome}`);
+      then();
+    });
+  }
+
+  /** `beforeExit`: the loop is empty. Flush once (again only if new spans appeared). */
+  onBeforeExit(): void {
+    if (this.beforeExitFlushing) return;
+    // Our own flush schedules work, so `beforeExit` comes again after it;
+    // with nothing new to send that second time, let the process end.
+    if (this.beforeExitFlushedOnce && !this.hasUndelivered()) return;
+    this.beforeExitFlushing = true;
+    this.beforeExitFlushedOnce = true;
+    const budget = this.budgetMs;
+    this.ownedDeadline = this.now() + budget;
+    void this.flush(budget, false).then((outcome) => {
+      this.beforeExitFlushing = false;
+      if (outcome !== "timed-out") {
+        this.ownedDeadline = undefined;
+        return;
+      }
+      // Something (a request to a backend that does not answer, its retry
+      // timers) would hold the process well past the budget. End it now,
+      // with the exit code it would have had: process.exit() without an
+      // argument uses process.exitCode.
+      logger.debug("exit: delivery did not finish within the shutdown timeout; ending the process");
+      this.exitForcedByUs = true;
+      process.exit();
+    });
+  }
+
+  /** Node's `exit` event: synchronous, last chance. */
+  onExit(): void {
+    const exporter = this.state.exporter;
+    if (!exporter || this.exitForcedByUs) return;
+    const budget = this.ownedDeadline !== undefined ? this.ownedDeadline - this.now() : this.budgetMs;
+    if (budget <= 0) return;
+    try {
+      deliverSynchronously({ exporter, pendingSpans: this.state.pendingSpans }, budget);
+    } catch (error) {
+      // Never let our exit work change how the process ends.
+      logger.debug(`exit: synchronous delivery failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private flush(timeoutMs: number, keepAlive: boolean): Promise<FlushOutcome> {
+    return flushWithDeadline(
+      { provider: flushableProvider(this.state.tracerProvider), exporter: this.state.exporter },
+      { timeoutMs, keepAlive },
+    );
+  }
+}

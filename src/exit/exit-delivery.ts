@@ -1,0 +1,65 @@
+/**
+ * The last chance, in Node's synchronous `exit` event (`process.exit(code)`,
+ * an uncaught exception, or the end of a natural exit): gather every span
+ * that has ended but is not confirmed delivered, and send it synchronously
+ * within the deadline.
+ *
+ * Two places hold such spans:
+ * - the AxonPush exporter's queue and its in-flight requests
+ *   (`pendingRequests()`): resent with their own Idempotency-Keys, so one the
+ *   server already stored is recognised as a duplicate, not stored twice;
+ * - spans ended but never handed to the exporter, still in the batch
+ *   processor's buffer (`PendingSpanProcessor`): prepared now.
+ */
+import type { OutgoingRequest } from "../transport/types.js";
+import { logger } from "../diag.js";
+import { sendSynchronously, type ResolvedRequest, type SyncSendResult } from "./sync-sender.js";
+import type { ExitExporter } from "./types.js";
+import type { PendingSpanProcessor } from "./pending-span-processor.js";
+
+export interface ExitDeliveryInputs {
+  exporter: ExitExporter;
+  pendingSpans?: PendingSpanProcessor;
+}
+
+/** Everything still undelivered, as ready-to-send requests. Never throws. */
+export function collectUndelivered(inputs: ExitDeliveryInputs): ResolvedRequest[] {
+  const { exporter, pendingSpans } = inputs;
+  const requests: OutgoingRequest[] = [];
+  try {
+    requests.push(...exporter.pendingRequests());
+  } catch (error) {
+    logger.debug(`exit: could not read the exporter's queue: ${describe(error)}`);
+  }
+  const spans = pendingSpans?.pendingSpans() ?? [];
+  if (spans.length > 0) {
+    try {
+      requests.push(...exporter.prepare(spans));
+      // They now live in these requests; a second exit pass must not send them again.
+      pendingSpans?.markHandedOff(spans);
+    } catch (error) {
+      logger.debug(`exit: could not prepare ${spans.length} pending spans: ${describe(error)}`);
+    }
+  }
+  return requests.map((request) => resolve(exporter, request));
+}
+
+export function deliverSynchronously(inputs: ExitDeliveryInputs, timeoutMs: number): SyncSendResult {
+  const requests = collectUndelivered(inputs);
+  if (requests.length === 0) return { kind: "sent", accepted: 0, elapsedMs: 0 };
+  const result = sendSynchronously(requests, timeoutMs);
+  logger.debug(`exit: ${requests.length} requests sent synchronously: ${JSON.stringify(result)}`);
+  return result;
+}
+
+function resolve(exporter: ExitExporter, request: OutgoingRequest): ResolvedRequest {
+  return {
+    url: exporter.client.baseUrl + request.path,
+    headers: exporter.client.headersFor(request, exporter.environment),
+    body: request.body,
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

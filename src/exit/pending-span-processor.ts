@@ -1,0 +1,129 @@
+/**
+ * Remembers every sampled span that has ended but has not yet been handed to
+ * the AxonPush exporter, so the exit path can still reach it.
+ *
+ * Why a processor of our own: the BatchSpanProcessor keeps ended spans in a
+ * private buffer until its timer fires, and at start-up it even holds them
+ * back while the host and process detectors resolve the resource's
+ * asynchronous attributes. A `process.exit()` in that window would lose them,
+ * and reaching into the batch processor's private fields is not an option.
+ * This processor sits beside the batch one (same spans, same order), and the
+ * exporter handed to the batch processor is wrapped by `observe()` so every
+ * span the exporter receives leaves the pending set at that moment.
+ *
+ * Bounded: past `maxSpans` the oldest entries are forgotten first. Those are
+ * the ones most likely to be stale (spans the batch processor itself dropped
+ * when its queue was full are never handed off).
+ */
+import { TraceFlags, type Context } from "@opentelemetry/api";
+import type { ExportResult } from "@opentelemetry/core";
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { logger } from "../diag.js";
+
+/** The batch processor's default queue size: the most it can hold back at once. */
+export const DEFAULT_MAX_PENDING_SPANS = 2048;
+
+export interface PendingSpanProcessorOptions {
+  /** Most spans remembered at once; default 2048 (the batch processor's default queue). */
+  maxSpans?: number;
+}
+
+export class PendingSpanProcessor implements SpanProcessor {
+  readonly maxSpans: number;
+  // Insertion-ordered, so the oldest entry is the first one evicted.
+  private readonly pending = new Set<ReadableSpan>();
+  // Spans the exporter already received. A batch processor placed *before*
+  // this one can export synchronously inside its onEnd (full batch), so the
+  // hand-off may be observed before our own onEnd; this keeps such a span
+  // from being remembered afterwards. Weak: it costs nothing once the span is gone.
+  private readonly handedOff = new WeakSet<ReadableSpan>();
+  private evictedCount = 0;
+
+  constructor(options: PendingSpanProcessorOptions = {}) {
+    const max = options.maxSpans;
+    this.maxSpans = max !== undefined && Number.isInteger(max) && max > 0 ? max : DEFAULT_MAX_PENDING_SPANS;
+  }
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnd(span: ReadableSpan): void {
+    // The batch processor skips unsampled spans, so they are never pending.
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.handedOff.has(span)) return;
+    if (this.pending.size >= this.maxSpans) this.evictOldest();
+    this.pending.add(span);
+  }
+
+  /** Called with every batch the exporter receives: those spans are its business now. */
+  markHandedOff(spans: readonly ReadableSpan[]): void {
+    for (const span of spans) {
+      this.handedOff.add(span);
+      this.pending.delete(span);
+    }
+  }
+
+  /** How many ended spans the exporter has not received yet. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Spans evicted because the bound was reached (they may still be exported normally). */
+  get evicted(): number {
+    return this.evictedCount;
+  }
+
+  /** The spans still waiting, oldest first; they stay pending (the exit path only reads). */
+  pendingSpans(): ReadableSpan[] {
+    return [...this.pending];
+  }
+
+  /**
+   * Wraps the exporter given to the batch processor so hand-offs are seen as
+   * they happen. Everything else passes straight through.
+   */
+  observe(exporter: SpanExporter): SpanExporter {
+    return new HandoffObservingExporter(exporter, this);
+  }
+
+  forceFlush(): Promise<void> {
+    // Nothing to flush: the batch processor beside us does the exporting.
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    // Keep what is pending: the batch processor's own shutdown exports it,
+    // and until then an exit must still be able to reach it.
+    return Promise.resolve();
+  }
+
+  private evictOldest(): void {
+    const oldest = this.pending.values().next();
+    if (oldest.done) return;
+    this.pending.delete(oldest.value);
+    if (this.evictedCount++ === 0) {
+      logger.debug(`exit: more than ${this.maxSpans} spans waiting for export; forgetting the oldest for the exit path`);
+    }
+  }
+}
+
+class HandoffObservingExporter implements SpanExporter {
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly pending: PendingSpanProcessor,
+  ) {}
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    // Before the inner export: once it starts, the exporter's own queue
+    // (pendingRequests) is where the exit path finds these spans.
+    this.pending.markHandedOff(spans);
+    this.inner.export(spans, resultCallback);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush ? this.inner.forceFlush() : Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Finds something to flush behind what `trace.getTracerProvider()` (or the
+ * preload's state) gives: the API hands out a ProxyTracerProvider whose
+ * delegate is the SDK's provider, and only the latter has `forceFlush`.
+ */
+import type { FlushableProvider } from "./types.js";
+
+interface MaybeProxy {
+  forceFlush?: unknown;
+  getDelegate?: () => unknown;
+}
+
+export function flushableProvider(provider: unknown): FlushableProvider | undefined {
+  let current = provider as MaybeProxy | undefined;
+  // A proxy may in theory wrap another proxy; a few hops are plenty.
+  for (let hop = 0; hop < 4 && current && typeof current === "object"; hop++) {
+    if (typeof current.forceFlush === "function") return current as FlushableProvider;
+    if (typeof current.getDelegate !== "function") return undefined;
+    const next = current.getDelegate() as MaybeProxy | undefined;
+    if (next === current) return undefined;
+    current = next;
+  }
+  return undefined;
+}

@@ -1,0 +1,122 @@
+/**
+ * End to end: a real app under `--import axonpush-otel/register`, ending by
+ * itself (natural end, process.exit, crash, unhandled rejection), against
+ * the local receiver. Each case checks three things: the spans that ended
+ * before the event arrived, the exit code (and for crashes the printed
+ * error) equals what Node alone gives for the same app, and the time from
+ * the event to the exit stays within the shutdown budget, also when the
+ * receiver never answers.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { EXIT_MARGIN_MS, SHUTDOWN_TIMEOUT_MS, runWithAndWithout, type FixtureRun } from "./exit-harness.js";
+
+let receiver: LocalReceiver;
+
+beforeAll(async () => {
+  receiver = await startLocalReceiver({ apiKey: "exit-test-key", tenantId: "exit-test-tenant" });
+});
+afterAll(async () => {
+  await receiver.close();
+});
+beforeEach(() => receiver.reset());
+
+function spanNames(): string[] {
+  return receiver.spans().map((span) => span.name).sort();
+}
+
+function expectSameEnding(traced: FixtureRun, reference: FixtureRun): void {
+  expect({ code: traced.code, signal: traced.signal }, traced.command).toEqual({ code: reference.code, signal: reference.signal });
+}
+
+function expectWithinBudget(run: FixtureRun): void {
+  expect(run.eventToExitMs, run.command).toBeDefined();
+  expect(run.eventToExitMs!, run.command).toBeLessThanOrEqual(SHUTDOWN_TIMEOUT_MS + EXIT_MARGIN_MS);
+}
+
+/** Every request from now on is held open and never answered. */
+function receiverHangs(): void {
+  receiver.failNext({ hang: true, times: 10_000 });
+}
+
+describe("natural end (beforeExit)", () => {
+  it("delivers the spans and exits with the app's own exit code", async () => {
+    const { reference, traced } = await runWithAndWithout({ mode: "natural", receiverUrl: receiver.url, env: { FIXTURE_EXIT_CODE: "5" } });
+    expect(reference.code).toBe(5);
+    expectSameEnding(traced, reference);
+    expect(spanNames()).toEqual(["natural.step", "natural.work"]);
+    expect(traced.stderr).toBe(reference.stderr);
+    expectWithinBudget(traced);
+  });
+
+  it("ends within the budget when the backend never answers", async () => {
+    receiverHangs();
+    const { reference, traced } = await runWithAndWithout({ mode: "natural", receiverUrl: receiver.url });
+    expectSameEnding(traced, reference);
+    expect(receiver.requestCount).toBeGreaterThan(0);
+    expect(receiver.spans()).toHaveLength(0);
+    expectWithinBudget(traced);
+  });
+});
+
+describe("process.exit(code)", () => {
+  it("delivers spans still in the batch processor's buffer right after start-up", async () => {
+    const { reference, traced } = await runWithAndWithout({ mode: "exit-code", receiverUrl: receiver.url });
+    expect(reference.code).toBe(3);
+    expectSameEnding(traced, reference);
+    expect(spanNames()).toEqual(["exit-code.step", "exit-code.work"]);
+    const work = receiver.spans().find((span) => span.name === "exit-code.work");
+    expect(work?.resource["service.name"]).toBe("exit-fixture");
+    expectWithinBudget(traced);
+  });
+
+  it("re-sends requests in flight under their own keys: each span is stored once", async () => {
+    // The first answers are slow, so the exporter's requests are still in flight at exit.
+    receiver.failNext({ delayMs: 1_000, times: 2 });
+    const { reference, traced } = await runWithAndWithout({ mode: "exit-in-flight", receiverUrl: receiver.url });
+    expectSameEnding(traced, reference);
+    // Wait for the slow originals to be processed too: they must be recognised as duplicates.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(spanNames()).toEqual(["exit-in-flight.step", "exit-in-flight.work"]);
+    expect(receiver.events).toHaveLength(2);
+    expect(receiver.requestCount).toBeGreaterThanOrEqual(3);
+    expectWithinBudget(traced);
+  });
+
+  it("ends within the budget with its exit code when the backend never answers", async () => {
+    receiverHangs();
+    const { reference, traced } = await runWithAndWithout({ mode: "exit-code", receiverUrl: receiver.url });
+    expectSameEnding(traced, reference);
+    expect(receiver.requestCount).toBeGreaterThan(0);
+    expectWithinBudget(traced);
+  });
+});
+
+describe("uncaught exception and unhandled rejection", () => {
+  it("delivers the spans; exit code and printed error are Node's own", async () => {
+    const { reference, traced } = await runWithAndWithout({ mode: "crash", receiverUrl: receiver.url });
+    expect(reference.code).toBe(1);
+    expectSameEnding(traced, reference);
+    expect(reference.stderr).toContain("Error: fixture crash");
+    expect(traced.stderr).toBe(reference.stderr);
+    expect(spanNames()).toEqual(["crash.step", "crash.work"]);
+    expectWithinBudget(traced);
+  });
+
+  it("an unhandled rejection ends the same way, spans delivered", async () => {
+    const { reference, traced } = await runWithAndWithout({ mode: "rejection", receiverUrl: receiver.url });
+    expectSameEnding(traced, reference);
+    expect(traced.stderr).toBe(reference.stderr);
+    expect(spanNames()).toEqual(["rejection.step", "rejection.work"]);
+    expectWithinBudget(traced);
+  });
+
+  it("a crash ends within the budget when the backend never answers", async () => {
+    receiverHangs();
+    const { reference, traced } = await runWithAndWithout({ mode: "crash", receiverUrl: receiver.url });
+    expectSameEnding(traced, reference);
+    expect(traced.stderr).toBe(reference.stderr);
+    expect(receiver.requestCount).toBeGreaterThan(0);
+    expectWithinBudget(traced);
+  });
+});
