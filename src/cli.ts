@@ -50,7 +50,7 @@ function parseCommandLine(argv: string[]): { command: string | undefined; port: 
 
 function banner(url: string): string {
   return [
-    `AxonPush local receiver listening on ${url} (POST /event)`,
+    `AxonPush local receiver listening on ${url} (POST /event, POST /v1/traces)`,
     "",
     "Point your app at it (any non-empty key and tenant are accepted):",
     `  export AXONPUSH_BASE_URL=${url}`,

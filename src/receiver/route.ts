@@ -22,4 +22,6 @@ export interface Route {
   readonly method: string;
   readonly path: string;
   readonly handle: RouteHandler;
+  /** Optional one-time set-up, awaited before the receiver starts listening (e.g. loading a decoder). */
+  readonly prepare?: () => Promise<unknown>;
 }

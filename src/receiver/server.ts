@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { FailureQueue, injectedStatus } from "./failure-rules.js";
 import { errorReply, injectedReply, type Reply } from "./reply.js";
-import { findRoute } from "./routes.js";
+import { findRoute, routes } from "./routes.js";
 import { ReceiverStore } from "./store.js";
 import type { FailureRule, LocalReceiver, LocalReceiverOptions, ReceivedEvent, ReceivedSpan, Rejection } from "./types.js";
 import type { AuthExpectation } from "./validate-headers.js";
@@ -145,13 +145,15 @@ class Receiver implements LocalReceiver {
   private send(response: ServerResponse, reply: Reply): void {
     if (reply.rejection !== undefined) this.store.reject({ status: reply.status, message: reply.rejection });
     if (response.destroyed || response.writableEnded) return;
-    const text = JSON.stringify(reply.body);
+    // Binary bodies (an OTLP protobuf response) go out as they are, with the route's content type.
+    const binary = reply.body instanceof Uint8Array;
+    const payload = binary ? (reply.body as Uint8Array) : JSON.stringify(reply.body);
     response.writeHead(reply.status, {
+      "content-type": binary ? "application/octet-stream" : "application/json; charset=utf-8",
       ...reply.headers,
-      "content-type": "application/json; charset=utf-8",
-      "content-length": Buffer.byteLength(text),
+      "content-length": Buffer.byteLength(payload),
     });
-    response.end(text);
+    response.end(payload);
   }
 
   private later(delayMs: number, run: () => void): void {
@@ -166,6 +168,7 @@ class Receiver implements LocalReceiver {
 
 /** Starts a strict AxonPush-compatible receiver on 127.0.0.1 (port 0 = any free port). */
 export async function startLocalReceiver(options: LocalReceiverOptions = {}): Promise<LocalReceiver> {
+  await Promise.all(routes.map((route) => route.prepare?.()));
   const server = createServer();
   // Longer than typical client pools keep idle sockets, so a reused socket is not cut under a request.
   server.keepAliveTimeout = 30_000;

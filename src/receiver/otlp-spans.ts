@@ -1,0 +1,141 @@
+/**
+ * Reads the spans out of a decoded ExportTraceServiceRequest (OTLP/JSON
+ * shape, see otlp-decode.ts) into `ReceivedSpan`s with the same normalised
+ * fields as the events ingest: kind and status by name, attributes and
+ * resource as strings, times as decimal strings.
+ *
+ * A span that breaks the protocol (bad ids, unknown kind, end before start,
+ * a resource without `service.name`) is rejected on its own and counted, as
+ * an OTLP endpoint reports it through `partial_success`; the rest are kept.
+ */
+import { keyValuesToStrings } from "./otlp-attributes.js";
+import type { ReceivedSpan } from "./types.js";
+import { isPlainObject } from "./validate-event.js";
+
+export interface ReadOtlpSpans {
+  spans: ReceivedSpan[];
+  rejected: number;
+  /** The first rejection's reason, for the partial-success message. */
+  firstProblem?: string;
+}
+
+/** OTLP's SpanKind numbers; 0 (unspecified) is read as INTERNAL, as the specification says. */
+const KINDS = ["INTERNAL", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"];
+const STATUSES = ["UNSET", "OK", "ERROR"];
+const HEX_TRACE_ID = /^[0-9a-f]{32}$/i;
+const HEX_SPAN_ID = /^[0-9a-f]{16}$/i;
+const ALL_ZEROS = /^0+$/;
+
+class SpanProblem extends Error {}
+
+function fail(message: string): never {
+  throw new SpanProblem(message);
+}
+
+function list(value: unknown, field: string): Record<string, unknown>[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every(isPlainObject)) fail(`${field} must be a list of objects`);
+  return value;
+}
+
+function hexId(value: unknown, pattern: RegExp, field: string): string {
+  if (typeof value !== "string" || !pattern.test(value) || ALL_ZEROS.test(value)) {
+    fail(`${field} must be a non-zero ${pattern === HEX_TRACE_ID ? 16 : 8}-byte id (got ${JSON.stringify(value)})`);
+  }
+  return value.toLowerCase();
+}
+
+/** fixed64 nanoseconds: a decimal string (or a JSON number) → decimal string. */
+function unixNano(value: unknown, field: string): string {
+  const text = typeof value === "number" && Number.isInteger(value) ? String(value) : value;
+  if (typeof text !== "string" || !/^\d+$/.test(text)) fail(`${field} must be a decimal time in nanoseconds`);
+  return BigInt(text).toString();
+}
+
+function enumName(value: unknown, names: readonly string[], field: string): string {
+  const index = value === undefined ? 0 : value;
+  if (typeof index !== "number" || !Number.isInteger(index) || names[index] === undefined) {
+    fail(`${field} must be one of 0..${names.length - 1} (got ${JSON.stringify(value)})`);
+  }
+  return names[index]!;
+}
+
+function readSpan(raw: Record<string, unknown>, resource: Record<string, string>, scope: ReceivedSpan["scope"]): ReceivedSpan {
+  const span: ReceivedSpan = {
+    traceId: hexId(raw.traceId, HEX_TRACE_ID, "traceId"),
+    spanId: hexId(raw.spanId, HEX_SPAN_ID, "spanId"),
+    name: typeof raw.name === "string" ? raw.name : fail("name must be a string"),
+    kind: enumName(raw.kind, KINDS, "kind"),
+    status: "UNSET",
+    attributes: keyValuesToStrings(raw.attributes),
+    resource,
+    startTimeUnixNano: unixNano(raw.startTimeUnixNano, "startTimeUnixNano"),
+    endTimeUnixNano: unixNano(raw.endTimeUnixNano, "endTimeUnixNano"),
+    events: list(raw.events, "events").map((event) => ({
+      name: typeof event.name === "string" ? event.name : "",
+      timeUnixNano: unixNano(event.timeUnixNano ?? "0", "events[].timeUnixNano"),
+      attributes: keyValuesToStrings(event.attributes),
+    })),
+    links: list(raw.links, "links").map((link) => ({
+      traceId: hexId(link.traceId, HEX_TRACE_ID, "links[].traceId"),
+      spanId: hexId(link.spanId, HEX_SPAN_ID, "links[].spanId"),
+      attributes: keyValuesToStrings(link.attributes),
+    })),
+    via: "otlp",
+  };
+  if (BigInt(span.endTimeUnixNano) < BigInt(span.startTimeUnixNano)) fail("endTimeUnixNano is before startTimeUnixNano");
+  // An empty parent id means "root span" in OTLP.
+  if (raw.parentSpanId !== undefined && raw.parentSpanId !== "") {
+    span.parentSpanId = hexId(raw.parentSpanId, HEX_SPAN_ID, "parentSpanId");
+  }
+  if (raw.status !== undefined) {
+    if (!isPlainObject(raw.status)) fail("status must be an object");
+    span.status = enumName(raw.status.code, STATUSES, "status.code");
+    if (typeof raw.status.message === "string" && raw.status.message !== "") span.statusMessage = raw.status.message;
+  }
+  if (scope) span.scope = { ...scope };
+  return span;
+}
+
+function readScope(raw: unknown): ReceivedSpan["scope"] {
+  if (!isPlainObject(raw) || typeof raw.name !== "string") return undefined;
+  return typeof raw.version === "string" && raw.version !== "" ? { name: raw.name, version: raw.version } : { name: raw.name };
+}
+
+/** Throws a plain Error (→ 400) only when the request's outer shape is wrong. */
+export function readOtlpSpans(request: Record<string, unknown>): ReadOtlpSpans {
+  const result: ReadOtlpSpans = { spans: [], rejected: 0 };
+  const reject = (count: number, where: string, problem: unknown): void => {
+    if (!(problem instanceof SpanProblem)) throw problem;
+    result.rejected += count;
+    result.firstProblem ??= `${where}: ${problem.message}`;
+  };
+  const resourceSpansList = outerList(request.resourceSpans, "resourceSpans");
+  resourceSpansList.forEach((resourceSpans, r) => {
+    const scopeSpansList = outerList(resourceSpans.scopeSpans, `resourceSpans[${r}].scopeSpans`);
+    const resource = keyValuesToStrings(isPlainObject(resourceSpans.resource) ? resourceSpans.resource.attributes : undefined);
+    scopeSpansList.forEach((scopeSpans, s) => {
+      const spans = outerList(scopeSpans.spans, `resourceSpans[${r}].scopeSpans[${s}].spans`);
+      if (spans.length > 0 && !resource["service.name"]) {
+        // The same rule as the events ingest: every span must say which service it came from.
+        reject(spans.length, `resourceSpans[${r}]`, new SpanProblem('resource has no "service.name"'));
+        return;
+      }
+      const scope = readScope(scopeSpans.scope);
+      spans.forEach((raw, i) => {
+        try {
+          result.spans.push(readSpan(raw, { ...resource }, scope));
+        } catch (problem) {
+          reject(1, `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`, problem);
+        }
+      });
+    });
+  });
+  return result;
+}
+
+function outerList(value: unknown, field: string): Record<string, unknown>[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every(isPlainObject)) throw new Error(`${field} must be a list of objects`);
+  return value;
+}
