@@ -1,0 +1,285 @@
+// The exporter end to end: a real NodeTracerProvider + BatchSpanProcessor, real HTTP,
+// the strict local receiver (src/receiver) as the AxonPush API.
+import { context, diag, DiagLogLevel, SpanKind, SpanStatusCode, trace, type DiagLogger } from "@opentelemetry/api";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { AxonPushClient, type AxonPushClientOptions } from "../src/client.js";
+import { AxonPushSpanExporter, type AxonPushSpanExporterOptions } from "../src/exporter/index.js";
+import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+
+const API_KEY = "ak_integration_secret_4f9c";
+const TENANT = "org_integration";
+
+let receiver: LocalReceiver;
+const cleanups: (() => Promise<unknown> | void)[] = [];
+
+beforeEach(async () => {
+  receiver = await startLocalReceiver({ apiKey: API_KEY, tenantId: TENANT });
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await receiver.close();
+  vi.restoreAllMocks();
+});
+
+interface Setup {
+  client?: Partial<AxonPushClientOptions>;
+  exporter?: Partial<AxonPushSpanExporterOptions>;
+  bsp?: ConstructorParameters<typeof BatchSpanProcessor>[1];
+  alongside?: InMemorySpanExporter;
+}
+
+function setUp(setup: Setup = {}) {
+  const client = new AxonPushClient({ apiKey: API_KEY, tenantId: TENANT, baseUrl: receiver.url, ...setup.client });
+  const exporter = new AxonPushSpanExporter({
+    client,
+    channelId: "ch_integration",
+    serviceName: "checkout-api",
+    serviceVersion: "1.4.2",
+    environment: "staging",
+    ...setup.exporter,
+  });
+  const spanProcessors = [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 20, ...setup.bsp })];
+  if (setup.alongside) spanProcessors.push(new BatchSpanProcessor(setup.alongside, { scheduledDelayMillis: 20 }));
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ "service.name": "from-resource", "host.name": "box-7" }),
+    spanProcessors,
+  });
+  cleanups.push(() => provider.shutdown());
+  return { client, exporter, provider, tracer: provider.getTracer("integration", "0.0.1") };
+}
+
+/** Records the Idempotency-Key and time of every single try the transport makes. */
+function recordTries(client: AxonPushClient) {
+  const tries: { key: string; at: number }[] = [];
+  const original = client.headersFor.bind(client);
+  vi.spyOn(client, "headersFor").mockImplementation((request, environment) => {
+    tries.push({ key: request.idempotencyKey, at: Date.now() });
+    return original(request, environment);
+  });
+  return tries;
+}
+
+function captureAllOutput() {
+  const lines: string[] = [];
+  const emitWarning = vi.spyOn(process, "emitWarning").mockImplementation((warning) => {
+    lines.push(String(warning));
+  });
+  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  const record = (level: string) => (message: string, ...args: unknown[]) => {
+    lines.push(`${level} ${message} ${args.map((a) => (a instanceof Error ? a.stack : String(a))).join(" ")}`);
+  };
+  const logger: DiagLogger = {
+    error: record("error"),
+    warn: record("warn"),
+    info: record("info"),
+    debug: record("debug"),
+    verbose: record("verbose"),
+  };
+  diag.setLogger(logger, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+  cleanups.push(() => diag.disable());
+  return { lines, emitWarning, stderr };
+}
+
+describe("background mode", () => {
+  it("delivers a trace, and provider.forceFlush() returns only once it is stored", async () => {
+    const { provider, tracer } = setUp();
+    // Explicit parent contexts: this provider is not registered globally, so there is no context manager.
+    const root = tracer.startSpan("POST /checkout", { kind: SpanKind.SERVER });
+    root.setAttribute("http.route", "/checkout");
+    const inRoot = trace.setSpan(context.active(), root);
+    const db = tracer.startSpan("db.query", { kind: SpanKind.CLIENT }, inRoot);
+    db.setAttribute("db.rows_affected", 1);
+    db.end();
+    const llm = tracer.startSpan("llm.call", {}, inRoot);
+    llm.setAttributes({ prompt_tokens: 128, completion_tokens: 256, "http.request.header.authorization": "Bearer x" });
+    llm.addEvent("retry", { attempt: 2 });
+    llm.setStatus({ code: SpanStatusCode.ERROR, message: "upstream timeout" });
+    llm.end();
+    root.end();
+    await provider.forceFlush();
+    // No waiting: forceFlush resolving means the receiver has them.
+    expect(receiver.events).toHaveLength(3);
+    expect(receiver.rejections).toEqual([]);
+
+    const spans = receiver.spans();
+    const rootSpan = spans.find((s) => s.name === "POST /checkout")!;
+    const dbSpan = spans.find((s) => s.name === "db.query")!;
+    const llmSpan = spans.find((s) => s.name === "llm.call")!;
+    expect(rootSpan.traceId).toBe(root.spanContext().traceId);
+    expect(rootSpan.spanId).toBe(root.spanContext().spanId);
+    expect(rootSpan.parentSpanId).toBeUndefined();
+    expect(dbSpan.parentSpanId).toBe(rootSpan.spanId);
+    expect(llmSpan.parentSpanId).toBe(rootSpan.spanId);
+    expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
+    expect(rootSpan.kind).toBe("SERVER");
+    expect(dbSpan.kind).toBe("CLIENT");
+    expect(dbSpan.attributes["db.rows_affected"]).toBe("1");
+    expect(llmSpan.status).toBe("ERROR");
+    expect(llmSpan.statusMessage).toBe("upstream timeout");
+    expect(llmSpan.attributes.prompt_tokens).toBe("128");
+    expect(llmSpan.attributes["http.request.header.authorization"]).toBe("[REDACTED]");
+    expect(llmSpan.events).toEqual([expect.objectContaining({ name: "retry", attributes: { attempt: "2" } })]);
+    expect(BigInt(rootSpan.endTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(rootSpan.startTimeUnixNano));
+    expect(rootSpan.resource).toMatchObject({
+      "service.name": "checkout-api",
+      "service.version": "1.4.2",
+      "deployment.environment": "staging",
+      "host.name": "box-7",
+    });
+    expect(rootSpan.scope).toEqual({ name: "integration", version: "0.0.1" });
+
+    for (const event of receiver.events) {
+      expect(event.body.eventType).toBe("app.span");
+      expect(event.body.channel_id).toBe("ch_integration");
+      expect(event.body.environment).toBe("staging");
+      expect(event.body.metadata).toEqual({ framework: "opentelemetry" });
+      expect(event.body).not.toHaveProperty("sync");
+      expect(event.headers["x-axonpush-environment"]).toBe("staging");
+      expect(event.idempotencyKey).toBeTruthy();
+    }
+    expect(new Set(receiver.events.map((e) => e.idempotencyKey)).size).toBe(3);
+  });
+
+  it("delivers to AxonPush and to another exporter on the same provider", async () => {
+    const memory = new InMemorySpanExporter();
+    const { provider, tracer } = setUp({ alongside: memory });
+    for (let i = 0; i < 10; i++) tracer.startSpan(`job-${i}`).end();
+    await provider.forceFlush();
+    expect(receiver.spans().map((s) => s.name).sort()).toEqual(memory.getFinishedSpans().map((s) => s.name).sort());
+    expect(memory.getFinishedSpans()).toHaveLength(10);
+  });
+});
+
+describe("sync mode", () => {
+  it("publishes in order with sync: true", async () => {
+    const { provider, tracer } = setUp({ exporter: { mode: "sync" } });
+    for (let i = 0; i < 12; i++) tracer.startSpan(`audit-${i}`).end();
+    await provider.forceFlush();
+    expect(receiver.events.map((e) => e.body.identifier)).toEqual(Array.from({ length: 12 }, (_, i) => `audit-${i}`));
+    expect(receiver.events.every((e) => e.body.sync === true)).toBe(true);
+  });
+});
+
+describe("through failures", () => {
+  it("5xx then success: one stored event, the same Idempotency-Key on every try", async () => {
+    const { client, provider, tracer } = setUp();
+    const tries = recordTries(client);
+    receiver.failNext({ status: 503, times: 2 });
+    tracer.startSpan("flaky").end();
+    await provider.forceFlush();
+    expect(receiver.events).toHaveLength(1);
+    expect(receiver.requestCount).toBe(3);
+    expect(tries).toHaveLength(3);
+    expect(new Set(tries.map((t) => t.key))).toEqual(new Set([receiver.events[0]!.idempotencyKey]));
+  });
+
+  it("a connection dropped after the server stored the event is retried without a duplicate", async () => {
+    const { client, provider, tracer } = setUp();
+    const tries = recordTries(client);
+    receiver.failNext({ destroy: true });
+    tracer.startSpan("dropped-once").end();
+    await provider.forceFlush();
+    expect(receiver.events).toHaveLength(1);
+    expect(tries).toHaveLength(2);
+    expect(tries[0]!.key).toBe(tries[1]!.key);
+  });
+
+  it("429 with Retry-After: waits what the server asked", async () => {
+    const { client, provider, tracer } = setUp();
+    const tries = recordTries(client);
+    receiver.failNext({ status: 429, retryAfter: "1" });
+    tracer.startSpan("rate-limited").end();
+    await provider.forceFlush();
+    expect(receiver.events).toHaveLength(1);
+    expect(tries).toHaveLength(2);
+    // Our own first backoff would be ~250 ms; the server asked for a full second.
+    expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it("401: one warning in total for many spans, naming AXONPUSH_API_KEY, never the key", async () => {
+    const output = captureAllOutput();
+    const { provider, tracer } = setUp({ client: { apiKey: "ak_wrong_value_77aa" } });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 20; i++) tracer.startSpan(`unauthorised-${round}-${i}`).end();
+      // The batch span processor turns a FAILED export result into a rejected forceFlush.
+      // The batch span processor turns a FAILED export result into a rejected forceFlush
+      // (the provider rejects with the list of its processors' errors).
+      const outcome = await provider.forceFlush().then(() => "resolved", (errors: unknown) => String(errors));
+      expect(outcome).toContain("20 span(s) of this batch were not delivered");
+    }
+    expect(receiver.events).toHaveLength(0);
+    expect(receiver.requestCount).toBe(60); // 401 is never retried
+    const warnings = output.emitWarning.mock.calls.map((call) => String(call[0]));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("AXONPUSH_API_KEY");
+    expect(output.lines.join("\n")).not.toContain("ak_wrong_value_77aa");
+  });
+
+  it("403: one warning naming AXONPUSH_TENANT_ID", async () => {
+    const output = captureAllOutput();
+    const { provider, tracer } = setUp({ client: { tenantId: "org_someone_else" } });
+    for (let i = 0; i < 10; i++) tracer.startSpan(`forbidden-${i}`).end();
+    const outcome = await provider.forceFlush().then(() => "resolved", (errors: unknown) => String(errors));
+    expect(outcome).toContain("not delivered");
+    const warnings = output.emitWarning.mock.calls.map((call) => String(call[0]));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("AXONPUSH_TENANT_ID");
+    expect(output.lines.join("\n")).not.toContain(API_KEY);
+  });
+
+  it("receiver down: export() stays fast, the queue stays bounded, drops are counted, delivery resumes", async () => {
+    const output = captureAllOutput();
+    const { exporter, provider, tracer } = setUp({
+      client: { maxRetries: 1, timeoutMs: 500 },
+      exporter: { maxQueueSize: 50, concurrency: 4, shutdownTimeoutMs: 200 },
+    });
+    receiver.setDown(true);
+
+    // Straight to the exporter, the way a processor hands it batches.
+    const memory = new InMemorySpanExporter();
+    const source = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+    const sourceTracer = source.getTracer("load");
+    for (let i = 0; i < 100; i++) sourceTracer.startSpan(`load-${i}`).end();
+    const batch = memory.getFinishedSpans();
+
+    let maxQueue = 0;
+    let slowestExportMs = 0;
+    let failedCallbacks = 0;
+    for (let round = 0; round < 40; round++) {
+      const started = performance.now();
+      exporter.export(batch, (result) => (failedCallbacks += result.code));
+      slowestExportMs = Math.max(slowestExportMs, performance.now() - started);
+      maxQueue = Math.max(maxQueue, exporter.queueSize);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Through the provider too: span.end() must not wait on the network.
+    const started = performance.now();
+    for (let i = 0; i < 200; i++) tracer.startSpan(`app-${i}`).end();
+    const endLoopMs = performance.now() - started;
+
+    expect(maxQueue).toBeLessThanOrEqual(50);
+    expect(exporter.queueSize).toBeLessThanOrEqual(50);
+    expect(exporter.droppedSpanCount).toBeGreaterThanOrEqual(40 * 100 - 50);
+    expect(failedCallbacks).toBeGreaterThanOrEqual(39);
+    expect(output.emitWarning.mock.calls.filter((c) => String(c[0]).includes("Dropped"))).toHaveLength(1);
+    // Generous sanity bounds only (no performance assertion): the caller never waits on retries.
+    expect(slowestExportMs).toBeLessThan(2000);
+    expect(endLoopMs).toBeLessThan(2000);
+    console.info(`receiver down: slowest export() ${slowestExportMs.toFixed(2)} ms for 100 spans, 200 span.end() ${endLoopMs.toFixed(2)} ms`);
+
+    receiver.setDown(false);
+    await exporter.forceFlush();
+    await provider.forceFlush();
+    tracer.startSpan("after-recovery").end();
+    await provider.forceFlush();
+    expect(receiver.spans().some((s) => s.name === "after-recovery")).toBe(true);
+    await source.shutdown();
+  });
+});
