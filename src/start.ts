@@ -38,7 +38,10 @@ function handleFor(state: AxonPushOtelState): AxonPushOtelHandle {
   let stopping: Promise<void> | undefined;
   return {
     shutdown() {
-      stopping ??= withDeadline(state.sdk?.shutdown() ?? Promise.resolve(), state.shutdownTimeoutMs).then(() => releaseState(state));
+      stopping ??= withDeadline(state.sdk?.shutdown() ?? Promise.resolve(), state.shutdownTimeoutMs).then(() => {
+        state.exitHandlers?.uninstall();
+        releaseState(state);
+      });
       return stopping;
     },
     forceFlush() {

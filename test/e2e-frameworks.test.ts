@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe("CommonJS app", () => {
-  const cases = [
+  const cases: { how: string; nodeArgs: string[]; extraEnv: Record<string, string> }[] = [
     { how: "NODE_OPTIONS=--require", nodeArgs: [], extraEnv: { NODE_OPTIONS: "--require axonpush-otel/register" } },
     { how: "--require flag", nodeArgs: ["--require", "axonpush-otel/register"], extraEnv: {} },
   ];

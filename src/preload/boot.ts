@@ -20,8 +20,12 @@ export function startSafely(plan: GoPlan): boolean {
     releaseState(plan.state);
     return false;
   }
-  // Exit and signal flushing (part D) hooks in here, once, after the SDK started:
-  installExitHandlers(plan.state);
+  try {
+    // Signals, beforeExit, process.exit and crashes deliver what is buffered (part D).
+    plan.state.exitHandlers = installExitHandlers(plan.state);
+  } catch (error) {
+    plan.report(`could not install exit handlers (${error instanceof Error ? error.message : String(error)}); spans may be lost when the process ends.`);
+  }
   return true;
 }
 

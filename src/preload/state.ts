@@ -7,7 +7,7 @@ import type { NodeSDK } from "@opentelemetry/sdk-node";
 import type { TracerProvider } from "@opentelemetry/api";
 import type { AxonPushOtelConfig } from "../config/types.js";
 import type { AxonPushSpanExporter } from "../exporter/index.js";
-import type { PendingSpanProcessor } from "../exit/index.js";
+import type { ExitHandlers, PendingSpanProcessor } from "../exit/index.js";
 
 export const STATE_KEY = Symbol.for("axonpush-otel");
 
@@ -19,6 +19,8 @@ export interface AxonPushOtelState {
   exporter?: AxonPushSpanExporter;
   /** Spans ended but not yet handed to `exporter`, for the exit path (src/exit). */
   pendingSpans?: PendingSpanProcessor;
+  /** Signal and exit listeners (part D), removed again by `shutdown()`. */
+  exitHandlers?: ExitHandlers;
   config?: AxonPushOtelConfig;
   shutdownTimeoutMs: number;
   /** True once the ESM loader hook is registered (only the --import entry does that). */
