@@ -11,6 +11,7 @@ import { ExitCoordinator } from "./exit-coordinator.js";
 import { installSignalHandlers } from "./signal-handler.js";
 import { adviseServerlessWrapping } from "./serverless-advice.js";
 import type { ExitState } from "./types.js";
+import { logger } from "../diag.js";
 
 export { PendingSpanProcessor, DEFAULT_MAX_PENDING_SPANS } from "./pending-span-processor.js";
 export type { PendingSpanProcessorOptions } from "./pending-span-processor.js";
@@ -36,7 +37,7 @@ export function installExitHandlers(state: ExitState): ExitHandlers {
   const onExit = () => coordinator.onExit();
   process.on("beforeExit", onBeforeExit);
   process.on("exit", onExit);
-  adviseServerlessWrapping(process.env);
+  adviseServerlessWrapping(process.env, { log: debugLine(state) });
 
   const handlers: ExitHandlers = {
     uninstall() {
@@ -48,4 +49,16 @@ export function installExitHandlers(state: ExitState): ExitHandlers {
   };
   g[INSTALLED_KEY] = handlers;
   return handlers;
+}
+
+/** With AXONPUSH_DEBUG on, the start-up line goes to stderr; so do ours. Otherwise diag debug. */
+function debugLine(state: ExitState): (message: string) => void {
+  if (!state.config?.debug) return (message) => logger.debug(message);
+  return (message) => {
+    try {
+      process.stderr.write(`axonpush-otel: ${message}\n`);
+    } catch {
+      // A closed stderr must not break the application.
+    }
+  };
 }

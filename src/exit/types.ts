@@ -33,6 +33,8 @@ export interface ExitState {
   exporter?: ExitExporter;
   /** Spans ended but not yet handed to `exporter` (see PendingSpanProcessor). */
   pendingSpans?: PendingSpanProcessor;
+  /** AXONPUSH_DEBUG: debug lines go to stderr even when no diag logger is registered. */
+  config?: { readonly debug?: boolean };
   /** AXONPUSH_SHUTDOWN_TIMEOUT_MS: the most the end of the process is delayed by us. */
   shutdownTimeoutMs: number;
 }
