@@ -16,3 +16,5 @@ export { AxonPushSpanExporter } from "./exporter/index.js";
 export type { AxonPushSpanExporterOptions } from "./exporter/index.js";
 export { start } from "./start.js";
 export type { AxonPushOtelHandle, StartOptions } from "./start.js";
+export { flushAfterInvocation } from "./serverless.js";
+export type { FlushAfterInvocationOptions } from "./serverless.js";
