@@ -43,9 +43,11 @@ export class AxonPushClient {
     this.maxRetries = nonNegativeInteger(options.maxRetries, DEFAULT_MAX_RETRIES);
   }
 
-  /** @internal all headers for one request. */
+  /** @internal all headers for one request (X-API-Key, x-tenant-id, Content-Type, Idempotency-Key, X-Axonpush-Environment when given, plus the request's own). */
   headersFor(request: OutgoingRequest, environment?: string): Record<string, string> {
     const headers: Record<string, string> = {
+      // The request's own extra headers (e.g. X-Axonpush-Channel for OTLP) first: they may add, never replace auth.
+      ...request.headers,
       "X-API-Key": this.#apiKey,
       "x-tenant-id": this.tenantId,
       "Content-Type": request.contentType,

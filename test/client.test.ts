@@ -49,6 +49,13 @@ describe("AxonPushClient", () => {
     expect(client.headersFor(request, "production")["X-Axonpush-Environment"]).toBe("production");
   });
 
+  it("adds the request's own headers without letting them replace the client's", () => {
+    const client = new AxonPushClient({ apiKey: "ak_live_1", tenantId: "org_9" });
+    const headers = client.headersFor({ ...request, headers: { "X-Axonpush-Channel": "ch_1", "X-API-Key": "forged" } });
+    expect(headers["X-Axonpush-Channel"]).toBe("ch_1");
+    expect(headers["X-API-Key"]).toBe("ak_live_1");
+  });
+
   it("never shows the API key when inspected, serialised or logged", () => {
     const client = new AxonPushClient({ apiKey: "ak_live_super_secret", tenantId: "org_9" });
     expect(inspect(client, { showHidden: true, depth: 5 })).not.toContain("ak_live_super_secret");
