@@ -14,7 +14,7 @@ export interface ResolveInputs {
   env: Env;
   options?: StartOptions;
   report?: Reporter;
-  /** For the package.json search; default process.argv[1] and process.cwd(). */
+  /** For the package.json search; default process.argv[1] (pass undefined explicitly for none) and process.cwd(). */
   entryScript?: string;
   cwd?: string;
 }
@@ -25,7 +25,7 @@ export function resolveConfig(inputs: ResolveInputs): AxonPushOtelConfig {
   const ctx: ParseContext = { env: inputs.env, report: inputs.report ?? reportToStderr };
   const options = inputs.options ?? {};
   const resourceAttributes = otel.readResourceAttributes(ctx);
-  const appPackage = findAppPackage(inputs.entryScript ?? process.argv[1], inputs.cwd ?? process.cwd());
+  const appPackage = findAppPackage("entryScript" in inputs ? inputs.entryScript : process.argv[1], inputs.cwd ?? process.cwd());
 
   const config: AxonPushOtelConfig = {
     apiKey: options.apiKey ?? axonpush.readApiKey(ctx),

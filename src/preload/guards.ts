@@ -1,8 +1,7 @@
 /**
  * Cheap checks made before anything heavy is loaded: places where the preload
- * must do nothing at all. Only Node built-ins here.
+ * must do nothing at all. Nothing is imported here.
  */
-import { basename } from "node:path";
 import type { Env } from "../config/types.js";
 
 /**
@@ -17,7 +16,9 @@ const PACKAGE_MANAGER_ENTRY = /^(npm|npx|npm-cli|npx-cli|yarn|yarnpkg|pnpm|pnpx|
 export function isPackageManager(argv1: string | undefined, env: Env): boolean {
   if (!argv1) return false;
   if (env.npm_execpath && argv1 === env.npm_execpath) return true;
-  if (PACKAGE_MANAGER_ENTRY.test(basename(argv1))) return true;
+  // Split on both separators: a Windows path must match on any platform.
+  const fileName = argv1.split(/[\\/]/).pop() ?? "";
+  if (PACKAGE_MANAGER_ENTRY.test(fileName)) return true;
   // Yarn Berry's checked-in release (.yarn/releases/yarn-4.1.0.cjs) and corepack shims.
   return /[\\/]\.yarn[\\/]releases[\\/]yarn-[^\\/]+\.c?js$/.test(argv1) || /[\\/]corepack[\\/]dist[\\/]/.test(argv1);
 }
