@@ -20,6 +20,11 @@ export interface OutgoingRequest {
   readonly idempotencyKey: string;
   /** How many spans this request carries (for drop and delivery counts). */
   readonly spanCount: number;
+  /**
+   * Headers this request needs beyond the client's own (e.g. `X-Axonpush-Channel`
+   * for `/v1/traces`), so any sender, the exit path included, sends them.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type SendResult =

@@ -1,0 +1,48 @@
+/**
+ * A batch of spans → ONE OTLP/HTTP request (`POST /v1/traces`), encoded by
+ * OpenTelemetry's own serializer (protobuf by default), after the privacy
+ * and resource rules of otlp-span-view.ts. Like the events requests, body and
+ * Idempotency-Key are fixed here, once, so every retry and the exit-time
+ * resend carry the very same bytes under the very same key.
+ *
+ * `X-Axonpush-Channel` travels with the request (`headers`), so any sender,
+ * including the exit path, sends it without knowing which transport made it.
+ */
+import { randomUUID } from "node:crypto";
+import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import type { OutgoingRequest } from "../transport/types.js";
+import type { OtlpSpanViewer } from "./otlp-span-view.js";
+
+export const OTLP_TRACES_PATH = "/v1/traces";
+export const CHANNEL_HEADER = "X-Axonpush-Channel";
+
+export type OtlpEncoding = "protobuf" | "json";
+
+export interface OtlpRequestOptions {
+  readonly channelId: string;
+  readonly viewSpans: OtlpSpanViewer;
+  /** Default protobuf, the smaller and cheaper encoding; JSON is for debugging. */
+  readonly encoding?: OtlpEncoding;
+}
+
+const ENCODINGS = {
+  protobuf: { serializer: ProtobufTraceSerializer, contentType: "application/x-protobuf" },
+  json: { serializer: JsonTraceSerializer, contentType: "application/json" },
+} as const;
+
+/** Undefined for an empty batch; throws only if the serializer does (the caller fails the batch). */
+export function otlpRequest(spans: readonly ReadableSpan[], options: OtlpRequestOptions): OutgoingRequest | undefined {
+  if (spans.length === 0) return undefined;
+  const { serializer, contentType } = ENCODINGS[options.encoding ?? "protobuf"];
+  const body = serializer.serializeRequest(options.viewSpans(spans));
+  if (!body) throw new Error("the OTLP serializer returned no body");
+  return {
+    path: OTLP_TRACES_PATH,
+    contentType,
+    body,
+    idempotencyKey: randomUUID(),
+    spanCount: spans.length,
+    headers: { [CHANNEL_HEADER]: options.channelId },
+  };
+}
