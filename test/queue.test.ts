@@ -74,6 +74,21 @@ describe("background mode", () => {
     expect(recorder.codes).toEqual(["SUCCESS"]);
   });
 
+  it("fails a batch once when one of its spans cannot be mapped, delivering the others", async () => {
+    const { transport, sent } = answeringTransport({ kind: "success", status: 201 });
+    const exporter = exporterOn(transport);
+    const recorder = callbackRecorder();
+    const broken = makeSpan({
+      spanContext: () => {
+        throw new Error("broken span");
+      },
+    });
+    exporter.export([makeSpan({ name: "ok-1" }), broken, makeSpan({ name: "ok-2" })], recorder.callback);
+    await exporter.forceFlush();
+    expect(sent.map(nameOf)).toEqual(["ok-1", "ok-2"]);
+    expect(recorder.codes).toEqual(["FAILED"]);
+  });
+
   it("keeps draining when a callback throws", async () => {
     const { transport, sent } = answeringTransport({ kind: "success", status: 201 });
     const exporter = exporterOn(transport);
@@ -183,6 +198,19 @@ describe("forceFlush", () => {
 });
 
 describe("shutdown", () => {
+  it("fails once, at the deadline, a batch whose resource never finishes detecting", async () => {
+    const never = new Promise<string>(() => {});
+    const resource = resourceFromAttributes({ "service.name": "svc", "host.id": never as never });
+    const { transport, sent } = answeringTransport({ kind: "success", status: 201 });
+    const exporter = exporterOn(transport, { shutdownTimeoutMs: 20 });
+    const recorder = callbackRecorder();
+    exporter.export([makeSpan({ resource })], recorder.callback);
+    await exporter.shutdown();
+    expect(sent).toHaveLength(0);
+    // The resource never settles; shutdown still ends on time and answers the batch once.
+    expect(recorder.codes).toEqual(["FAILED"]);
+  });
+
   it("flushes first, then closes the transport", async () => {
     const { transport, sent } = answeringTransport({ kind: "success", status: 201 });
     const close = vi.spyOn(transport, "close");

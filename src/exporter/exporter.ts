@@ -40,7 +40,7 @@ export class AxonPushSpanExporter implements SpanExporter {
   readonly #queue: DeliveryQueue;
   readonly #reporter: ProblemReporter;
   /** Batches waiting for their resource's asynchronous attributes before being mapped. */
-  readonly #resourceWaits = new Set<Promise<void>>();
+  readonly #resourceWaits = new Map<Promise<void>, BatchSettlement>();
   /** Requests cut off by the shutdown deadline: still undelivered, kept for the exit path. */
   #abandoned: OutgoingRequest[] = [];
   #stopped = false;
@@ -93,7 +93,7 @@ export class AxonPushSpanExporter implements SpanExporter {
       () => this.#acceptLater(spans, batch, wait),
       () => this.#acceptLater(spans, batch, wait),
     );
-    this.#resourceWaits.add(wait);
+    this.#resourceWaits.set(wait, batch);
   }
 
   forceFlush(): Promise<void> {
@@ -161,7 +161,7 @@ export class AxonPushSpanExporter implements SpanExporter {
   }
 
   async #flush(): Promise<void> {
-    while (this.#resourceWaits.size > 0) await Promise.all([...this.#resourceWaits]);
+    while (this.#resourceWaits.size > 0) await Promise.all([...this.#resourceWaits.keys()]);
     await this.#queue.whenIdle();
   }
 
@@ -172,6 +172,8 @@ export class AxonPushSpanExporter implements SpanExporter {
       this.#abandoned = this.#queue.pending();
       logger.debug(`shutdown deadline passed with ${this.#abandoned.length} event(s) undelivered`);
       this.#queue.abandonWaiting();
+      // A resource detector that never finishes must not leave its batches without an answer.
+      for (const batch of this.#resourceWaits.values()) batch.failRemaining();
     }
     this.#reporter.close();
     this.#closed = true;
