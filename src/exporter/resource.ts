@@ -8,6 +8,7 @@
  * attributes (host / process detectors) have settled: before that, the map
  * would be incomplete and must not be cached.
  */
+import type { AttributeValue, Attributes } from "@opentelemetry/api";
 import type { Resource } from "@opentelemetry/resources";
 import { toStringAttributes, type Privacy } from "./privacy.js";
 
@@ -25,10 +26,25 @@ export function createResourceMapper(overrides: ResourceOverrides, privacy: Priv
     if (!resource) return applyOverrides({}, overrides);
     const cached = cache.get(resource);
     if (cached) return cached;
-    const mapped = applyOverrides(toStringAttributes(resource.attributes, privacy), overrides);
+    const mapped = applyOverrides(toStringAttributes(settledAttributes(resource), privacy), overrides);
     if (!resource.asyncAttributesPending) cache.set(resource, mapped);
     return mapped;
   };
+}
+
+/**
+ * `resource.attributes` while detection is still running logs an error and
+ * is incomplete; the exit path cannot wait, so it takes what has settled.
+ */
+function settledAttributes(resource: Resource): Attributes {
+  if (!resource.asyncAttributesPending) return resource.attributes;
+  const settled: Attributes = {};
+  for (const [key, value] of resource.getRawAttributes()) {
+    const pending = typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
+    // First value wins, as in the SDK's own resource.
+    if (!pending && value != null && settled[key] === undefined) settled[key] = value as AttributeValue;
+  }
+  return settled;
 }
 
 function applyOverrides(attributes: Record<string, string>, overrides: ResourceOverrides): Record<string, string> {
