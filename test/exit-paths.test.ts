@@ -59,6 +59,24 @@ describe("natural end (beforeExit)", () => {
   });
 });
 
+describe("natural end, more work", () => {
+  it("spans ended by the app's own beforeExit work are delivered too", async () => {
+    const { reference, traced } = await runWithAndWithout({ mode: "before-exit-work", receiverUrl: receiver.url });
+    expectSameEnding(traced, reference);
+    expect(spanNames()).toEqual(["before-exit-work.step", "before-exit-work.work", "late.work"]);
+    expectWithinBudget(traced);
+  });
+
+  it("ends normally when the batch processor dropped spans (queue full) that it will never export", async () => {
+    const env = { OTEL_BSP_MAX_QUEUE_SIZE: "2", OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "2" };
+    const { reference, traced } = await runWithAndWithout({ mode: "overflow", receiverUrl: receiver.url, env });
+    expectSameEnding(traced, reference);
+    // The two the batch processor kept arrive; the process does not wait for the dropped ones.
+    expect(spanNames()).toEqual(expect.arrayContaining(["overflow.1", "overflow.2"]));
+    expectWithinBudget(traced);
+  });
+});
+
 describe("process.exit(code)", () => {
   it("delivers spans still in the batch processor's buffer right after start-up", async () => {
     const { reference, traced } = await runWithAndWithout({ mode: "exit-code", receiverUrl: receiver.url });

@@ -19,6 +19,8 @@ export class ExitCoordinator {
   private ownedDeadline: number | undefined;
   private beforeExitFlushing = false;
   private beforeExitFlushedOnce = false;
+  /** `pendingSpans.tracked` when the last beforeExit flush started. */
+  private trackedAtLastFlush = 0;
   /** Set when we end the process ourselves after a timed-out natural-end flush. */
   private exitForcedByUs = false;
 
@@ -32,13 +34,14 @@ export class ExitCoordinator {
     return Number.isFinite(ms) && ms >= 0 ? ms : 5_000;
   }
 
-  /** True when something ended but is not confirmed delivered by the AxonPush exporter. */
-  hasUndelivered(): boolean {
-    try {
-      return (this.state.pendingSpans?.size ?? 0) > 0 || (this.state.exporter?.pendingRequests().length ?? 0) > 0;
-    } catch {
-      return false;
-    }
+  /**
+   * True when spans ended since the last beforeExit flush. Not "something is
+   * still pending": spans the batch processor dropped (queue full) stay
+   * pending for good, and flushing again for them would bring `beforeExit`
+   * back forever. Whatever a finished flush left behind, `exit` still sends.
+   */
+  private hasNewSpans(): boolean {
+    return (this.state.pendingSpans?.tracked ?? 0) > this.trackedAtLastFlush;
   }
 
   /**
@@ -65,9 +68,10 @@ export class ExitCoordinator {
     if (this.beforeExitFlushing) return;
     // Our own flush schedules work, so `beforeExit` comes again after it;
     // with nothing new to send that second time, let the process end.
-    if (this.beforeExitFlushedOnce && !this.hasUndelivered()) return;
+    if (this.beforeExitFlushedOnce && !this.hasNewSpans()) return;
     this.beforeExitFlushing = true;
     this.beforeExitFlushedOnce = true;
+    this.trackedAtLastFlush = this.state.pendingSpans?.tracked ?? 0;
     const budget = this.budgetMs;
     this.ownedDeadline = this.now() + budget;
     void this.flush(budget, false).then((outcome) => {

@@ -38,6 +38,7 @@ export class PendingSpanProcessor implements SpanProcessor {
   // from being remembered afterwards. Weak: it costs nothing once the span is gone.
   private readonly handedOff = new WeakSet<ReadableSpan>();
   private evictedCount = 0;
+  private trackedCount = 0;
 
   constructor(options: PendingSpanProcessorOptions = {}) {
     const max = options.maxSpans;
@@ -52,6 +53,7 @@ export class PendingSpanProcessor implements SpanProcessor {
     if (this.handedOff.has(span)) return;
     if (this.pending.size >= this.maxSpans) this.evictOldest();
     this.pending.add(span);
+    this.trackedCount++;
   }
 
   /** Called with every batch the exporter receives: those spans are its business now. */
@@ -65,6 +67,11 @@ export class PendingSpanProcessor implements SpanProcessor {
   /** How many ended spans the exporter has not received yet. */
   get size(): number {
     return this.pending.size;
+  }
+
+  /** Every span ever remembered: tells whether new spans ended since some earlier moment. */
+  get tracked(): number {
+    return this.trackedCount;
   }
 
   /** Spans evicted because the bound was reached (they may still be exported normally). */
