@@ -38,6 +38,8 @@ export interface FixtureRun {
 export interface RunOptions {
   mode: string;
   preload: boolean;
+  /** How the preload is loaded: the ESM entry (default) or the CommonJS one. */
+  preloadFlag?: "--import" | "--require";
   receiverUrl: string;
   env?: Record<string, string>;
   /** Sent once the app printed READY. */
@@ -67,7 +69,8 @@ export function fixtureEnv(receiverUrl: string, extra: Record<string, string> = 
 }
 
 export function runExitFixture(options: RunOptions): Promise<FixtureRun> {
-  const args = [...(options.preload ? ["--import", "axonpush-otel/register"] : []), EXIT_FIXTURE, options.mode];
+  const preload = options.preload ? [options.preloadFlag ?? "--import", "axonpush-otel/register"] : [];
+  const args = [...preload, EXIT_FIXTURE, options.mode];
   const env = fixtureEnv(options.receiverUrl, options.env);
   const shown = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v} `).join("");
   const command = `cd ${PACKAGE_ROOT} && ${shown}AXONPUSH_BASE_URL=${options.receiverUrl} node ${args.join(" ")}`;

@@ -101,6 +101,13 @@ describe("process.exit(code)", () => {
     expectWithinBudget(traced);
   });
 
+  it("works the same with the CommonJS preload (--require)", async () => {
+    const { reference, traced } = await runWithAndWithout({ mode: "exit-code", receiverUrl: receiver.url, preloadFlag: "--require" });
+    expectSameEnding(traced, reference);
+    expect(spanNames()).toEqual(["exit-code.step", "exit-code.work"]);
+    expectWithinBudget(traced);
+  });
+
   it("ends within the budget with its exit code when the backend never answers", async () => {
     receiverHangs();
     const { reference, traced } = await runWithAndWithout({ mode: "exit-code", receiverUrl: receiver.url });

@@ -83,3 +83,29 @@ describe("SIGTERM handled by the app, which then lets the loop empty", () => {
     expectWithinBudget(traced);
   });
 });
+
+describe("SIGTERM to a real HTTP server that served a request", () => {
+  function expectRequestTrace(): void {
+    const server = receiver.spans().find((span) => span.kind === "SERVER");
+    const client = receiver.spans().find((span) => span.kind === "CLIENT");
+    expect(server?.attributes["http.route"] ?? server?.attributes["url.path"] ?? server?.attributes["http.target"]).toContain("/hello");
+    expect(client?.traceId).toBe(server?.traceId);
+    expect(server?.parentSpanId).toBe(client?.spanId);
+  }
+
+  it("no handler: the request's spans arrive and the process dies of SIGTERM", async () => {
+    const { reference, traced } = await runWithAndWithout({ mode: "http-server", receiverUrl: receiver.url, signal: "SIGTERM" });
+    expectSameEnding(traced, reference);
+    expectRequestTrace();
+    expectWithinBudget(traced);
+  });
+
+  it("graceful close, then process.exit(0): the request's spans arrive, exit code 0", async () => {
+    const env = { FIXTURE_GRACEFUL: "1" };
+    const { reference, traced } = await runWithAndWithout({ mode: "http-server", receiverUrl: receiver.url, signal: "SIGTERM", env });
+    expect(reference.code).toBe(0);
+    expectSameEnding(traced, reference);
+    expectRequestTrace();
+    expectWithinBudget(traced);
+  });
+});

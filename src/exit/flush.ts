@@ -24,10 +24,6 @@ export interface FlushOptions {
   keepAlive: boolean;
 }
 
-export function isFlushableProvider(value: unknown): value is FlushableProvider {
-  return typeof (value as FlushableProvider | undefined)?.forceFlush === "function";
-}
-
 export async function flushWithDeadline(targets: FlushTargets, options: FlushOptions): Promise<FlushOutcome> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<FlushOutcome>((resolve) => {
