@@ -1,0 +1,59 @@
+// End to end: an extra OTLP exporter beside AxonPush (OTEL_TRACES_EXPORTER /
+// an OTLP endpoint). The local receiver takes both POST /event and OTLP
+// POST /v1/traces, so one run shows every span reaching both backends.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
+import { expectWholeTree, waitForTrace } from "./helpers/trace-assertions.js";
+
+let receiver: LocalReceiver;
+beforeAll(async () => {
+  receiver = await startLocalReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT });
+});
+afterEach(async () => {
+  await killAllFixtures();
+  receiver.reset();
+});
+afterAll(async () => {
+  await receiver.close();
+});
+
+const otlpHeaders = `x-api-key=${TEST_API_KEY},x-tenant-id=${TEST_TENANT},x-axonpush-channel=ch_otlp`;
+
+describe("multiple exporters", () => {
+  it("sends every span to AxonPush and to the OTLP endpoint, each on its own processor", async () => {
+    const app = await runFixture({
+      script: "fixtures/cjs-http/app.cjs",
+      nodeArgs: ["--require", "axonpush-otel/register"],
+      env: axonpushEnv(receiver.url, {
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
+        OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders,
+      }),
+    });
+    await fetch(`http://127.0.0.1:${app.port}/outer`);
+    const viaEvent = await waitForTrace(receiver, (s) => s.via === "event" && s.attributes["url.path"] === "/outer", 3);
+    expectWholeTree(viaEvent);
+    const ids = viaEvent.map((s) => s.spanId).sort();
+    const all = await receiver.waitForSpans((spans) => ids.every((id) => spans.some((s) => s.via === "otlp" && s.spanId === id)), 15_000);
+    const viaOtlp = all.filter((s) => s.via === "otlp" && s.traceId === viaEvent[0]!.traceId);
+    expect(viaOtlp.map((s) => s.spanId).sort()).toEqual(ids);
+    // Neither exporter's own requests were traced: only the app's spans, once per backend.
+    expect(all.filter((s) => s.via === "event")).toHaveLength(ids.length);
+    expect(all.filter((s) => s.via === "otlp")).toHaveLength(ids.length);
+  });
+
+  it("without the AxonPush variables, still traces to the OTLP endpoint, with one warning", async () => {
+    const app = await runFixture({
+      script: "fixtures/cjs-http/app.cjs",
+      nodeArgs: ["--require", "axonpush-otel/register"],
+      env: { OTEL_TRACES_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders, OTEL_BSP_SCHEDULE_DELAY: "50" },
+    });
+    await fetch(`http://127.0.0.1:${app.port}/outer`);
+    const trace = await waitForTrace(receiver, (s) => s.attributes["url.path"] === "/outer", 3);
+    expectWholeTree(trace);
+    expect(trace.every((s) => s.via === "otlp")).toBe(true);
+    expect(receiver.spans().filter((s) => s.via === "event")).toEqual([]);
+    const warnings = app.stderr().split("\n").filter((l) => l.startsWith("axonpush-otel:"));
+    expect(warnings).toEqual([expect.stringContaining("AXONPUSH_API_KEY, AXONPUSH_TENANT_ID, AXONPUSH_CHANNEL_ID are not set: nothing is sent to AxonPush; spans still go to otlp.")]);
+  });
+});
