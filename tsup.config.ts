@@ -17,7 +17,9 @@ export default defineConfig([
   {
     entry: { register: "register.ts" },
     format: ["esm", "cjs"],
-    dts: false,
+    // An empty declaration (`export {}`), so type checkers resolving
+    // `import "axonpush-otel/register"` find types for the side-effect import.
+    dts: true,
     sourcemap: true,
     target: "node20",
     platform: "node",
