@@ -8,6 +8,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtlpSpanViewer } from "../src/exporter/otlp-span-view.js";
 import { otlpRequest, type OtlpEncoding } from "../src/exporter/otlp-request.js";
+import { otlpRequestBuilder } from "../src/exporter/request-builders.js";
 import { createPrivacy } from "../src/exporter/privacy.js";
 import { createResourceMapper, type ResourceOverrides } from "../src/exporter/resource.js";
 import { loadOtlpTraceTypes, type OtlpTraceTypes } from "../src/receiver/otlp-schema.js";
@@ -171,5 +172,38 @@ describe("otlpRequest", () => {
       expect(attributes(rs.resource.attributes)["deployment.environment"]).toEqual({ stringValue: "prod" });
     }
     expect(decoded.resourceSpans[0].scopeSpans[0].spans).toHaveLength(2);
+  });
+});
+
+describe("otlpRequestBuilder", () => {
+  const privacy = createPrivacy();
+  const viewSpans = createOtlpSpanViewer(privacy, createResourceMapper({}, privacy));
+
+  it("cuts a batch into requests of at most maxSpansPerRequest spans, in order", () => {
+    const spans = ["a", "b", "c", "d", "e"].map((name) => makeSpan({ name }));
+    const built = otlpRequestBuilder({ channelId: "ch", viewSpans, maxSpansPerRequest: 2 }).build(spans);
+    expect(built.failedSpans).toBe(0);
+    expect(built.requests.map((r) => r.spanCount)).toEqual([2, 2, 1]);
+    const names = built.requests.flatMap((r) =>
+      decode(r.body, "protobuf").resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans.map((s: any) => s.name))),
+    );
+    expect(names).toEqual(["a", "b", "c", "d", "e"]);
+    expect(new Set(built.requests.map((r) => r.idempotencyKey)).size).toBe(3);
+  });
+
+  it("counts the spans of a chunk the serializer cannot encode as failed, and still builds the others", () => {
+    const broken = makeSpan({
+      name: "broken",
+      spanContext: () => {
+        throw new Error("no context");
+      },
+    });
+    const built = otlpRequestBuilder({ channelId: "ch", viewSpans, maxSpansPerRequest: 2 }).build([
+      makeSpan({ name: "ok-1" }),
+      broken,
+      makeSpan({ name: "ok-2" }),
+    ]);
+    expect(built.failedSpans).toBe(2);
+    expect(built.requests.map((r) => r.spanCount)).toEqual([1]);
   });
 });
