@@ -91,6 +91,20 @@ describe("ESM Express app under --import", () => {
     expect(roots.map((r) => r.name)).toEqual(["GET /chain", "GET /chain", "GET /chain"]);
   });
 
+  it("injects the active trace and span ids into pino log lines", async () => {
+    const app = await runFixture({ script: "fixtures/express-esm/app.mjs", nodeArgs: PRELOAD, env: axonpushEnv(receiver.url) });
+    await fetch(`http://127.0.0.1:${app.port}/log`);
+    const trace = await traceOf("GET /log", 2);
+    const line = app
+      .stdout()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((entry) => entry.msg === "handled")!;
+    expect(line).toMatchObject({ route: "/log", trace_id: trace[0]!.traceId, trace_flags: "01" });
+    expect(trace.map((s) => s.spanId)).toContain(line.span_id);
+  });
+
   it("prints one start-up line with AXONPUSH_DEBUG=true, secrets as [REDACTED], the key never", async () => {
     const app = await runFixture({
       script: "fixtures/express-esm/app.mjs",
