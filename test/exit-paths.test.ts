@@ -90,11 +90,13 @@ describe("process.exit(code)", () => {
 
   it("re-sends requests in flight under their own keys: each span is stored once", async () => {
     // The first answers are slow, so the exporter's requests are still in flight at exit.
-    receiver.failNext({ delayMs: 1_000, times: 2 });
-    const { reference, traced } = await runWithAndWithout({ mode: "exit-in-flight", receiverUrl: receiver.url });
+    // (The app gives its exporter 500 ms to send them before it exits.)
+    receiver.failNext({ delayMs: 2_000, times: 2 });
+    const env = { FIXTURE_IN_FLIGHT_MS: "500" };
+    const { reference, traced } = await runWithAndWithout({ mode: "exit-in-flight", receiverUrl: receiver.url, env });
     expectSameEnding(traced, reference);
     // Wait for the slow originals to be processed too: they must be recognised as duplicates.
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
     expect(spanNames()).toEqual(["exit-in-flight.step", "exit-in-flight.work"]);
     expect(receiver.events).toHaveLength(2);
     expect(receiver.requestCount).toBeGreaterThanOrEqual(3);
