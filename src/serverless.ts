@@ -24,9 +24,20 @@ export interface FlushAfterInvocationOptions {
 
 export const DEFAULT_INVOCATION_FLUSH_TIMEOUT_MS = 2_000;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// `any` for `this` and the arguments: the wrapper must accept every handler shape.
 type AnyFunction = (this: any, ...args: any[]) => unknown;
 
+/**
+ * Wraps a serverless handler so that, after every invocation (success or
+ * error), the spans it produced are delivered before the result is handed
+ * back to the runtime. `this`, the arguments and the return value pass
+ * through; a thrown error is re-thrown unchanged.
+ *
+ * @example
+ * export const handler = flushAfterInvocation(async (event, context) => {
+ *   return { statusCode: 200 };
+ * }, { timeoutMs: 2000 });
+ */
 export function flushAfterInvocation<H extends AnyFunction>(
   handler: H,
   options: FlushAfterInvocationOptions = {},
