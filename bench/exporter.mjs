@@ -10,8 +10,9 @@ import { summarize, fmtSummary, fmt, median } from "./lib/stats.mjs";
 import { table } from "./lib/table.mjs";
 
 async function runWorker(kind, target, settings) {
+  const exporterKind = kind === "oursSink" ? "ours" : kind;
   const child = spawnNode(
-    ["bench/workers/exporter-child.mjs", kind, target.url, settings.rates.join(","), String(settings.phaseMs), String(settings.exportCalls)],
+    ["bench/workers/exporter-child.mjs", exporterKind, target.url, settings.rates.join(","), String(settings.phaseMs), String(settings.exportCalls)],
     { env: cleanEnv(), ipc: true, core: 0 },
   );
   let stderr = "";
@@ -48,9 +49,12 @@ export async function run(ctx) {
   const lib = await loadOursLibrary();
   const oursReady = typeof lib.AxonPushSpanExporter === "function" && typeof lib.AxonPushClient === "function";
   const receiver = await startReceiverForBench(() => startEventSink());
+  // The same exporter into the minimal sink: tells whether the receiver is the limit.
+  const sink = await startEventSink();
+  const sinkTarget = { url: sink.url, count: () => sink.requests, clear: () => sink.reset() };
   const otlpTarget = { url: ctx.sinks.otlp.url }; // delivered = ok reported by the exporter
-  const kinds = ["noop", ...(oursReady ? ["ours"] : []), "otlp"];
-  const targets = { noop: { url: "http://127.0.0.1:9" }, ours: receiver, otlp: otlpTarget };
+  const kinds = ["noop", ...(oursReady ? ["ours", "oursSink"] : []), "otlp"];
+  const targets = { noop: { url: "http://127.0.0.1:9" }, ours: receiver, oursSink: sinkTarget, otlp: otlpTarget };
   const runs = Object.fromEntries(kinds.map((k) => [k, []]));
   try {
     for (let round = 0; round < settings.rounds; round++) {
@@ -62,6 +66,7 @@ export async function run(ctx) {
     }
   } finally {
     await receiver.close();
+    await sink.close();
   }
   const data = { settings, receiver: receiver.kind, oursReady, perKind: {} };
   for (const kind of kinds) {
@@ -87,7 +92,11 @@ export async function run(ctx) {
 }
 
 function render(ctx, settings, data, kinds) {
-  const label = { noop: "no-op exporter (baseline)", ours: "ours (AxonPushSpanExporter)", otlp: "official OTLPTraceExporter (proto)" };
+  const label = {
+    noop: "no-op exporter (baseline)",
+    ours: `ours (AxonPushSpanExporter) → ${data.receiver}`,
+    oursSink: "ours (AxonPushSpanExporter) → minimal sink",
+    otlp: "official OTLPTraceExporter (proto)" };
   const out = [];
   out.push(
     `A worker process (core 0) with \`NodeTracerProvider\` + \`BatchSpanProcessor\` (defaults: queue 2048, batch 512, 5 s delay) and the exporter; ours delivers to the ${data.receiver} in the harness process, the official exporter to the OTLP sink. Spans are produced on a 10 ms timer at each target rate for ${settings.phaseMs} ms, then \`provider.forceFlush()\`; ${settings.rounds} round(s), variants interleaved. "dropped" = spans created − spans that reached the receiver (ours: counted by the receiver; official: spans its exporter reported as exported; no-op: spans the batch processor handed on), worst round. Event-loop delay from \`perf_hooks.monitorEventLoopDelay\` (1 ms resolution) while producing and exporting.`,

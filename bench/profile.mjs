@@ -60,6 +60,24 @@ export async function run(ctx) {
   return { data, markdown: render(ctx, data, variants) };
 }
 
+// Groups for the "where it goes" summary; first match wins.
+const GROUPS = [
+  ["ours (dist)", (p) => p === "axonpush-otel (dist)"],
+  ["instrumentations (auto-instrumentations-node, instrumentation-*, hooks)", (p) =>
+    /^@opentelemetry\/(auto-instrumentations-node|instrumentation|instrumentation-.*|sql-common|redis-common|mysql2-?.*)$/.test(p) ||
+    ["require-in-the-middle", "import-in-the-middle", "shimmer", "module-details-from-path", "forwarded-parse", "cjs-module-lexer", "acorn", "acorn-import-attributes"].includes(p)],
+  ["resource detectors (incl. cloud ones)", (p) => /^@opentelemetry\/(resources|resource-detector-.*)$/.test(p) || p === "gcp-metadata" || p.startsWith("google-") || p === "gaxios"],
+  ["api, core, semantic-conventions", (p) => /^@opentelemetry\/(api|core|semantic-conventions)$/.test(p)],
+  ["sdk-node and its eager tree (metrics, logs, exporters, config/yaml, protobuf, grpc)", (p) =>
+    p.startsWith("@opentelemetry/") || p.startsWith("@grpc/") || p.startsWith("@protobufjs/") || ["yaml", "protobufjs", "long"].includes(p)],
+  ["node builtins", (p) => p === "node builtins"],
+  ["the app (express & co, bench files)", () => true],
+];
+
+function groupOf(pkg) {
+  return GROUPS.find(([, test]) => test(pkg))[0];
+}
+
 function top(obj, n) {
   return Object.entries(obj).sort((a, b) => b[1] - a[1]).slice(0, n);
 }
@@ -82,6 +100,17 @@ function render(ctx, data, variants) {
       }),
     ),
   );
+  out.push(`\n#### Require self time by group (ms, medians; files in brackets)\n`);
+  const groupRows = GROUPS.map(([name]) => [
+    name,
+    ...variants.map((v) => {
+      const x = data.perVariant[v.id];
+      const ms = Object.entries(x.selfMs).filter(([k]) => groupOf(k) === name).reduce((a, [, b]) => a + b, 0);
+      const files = Object.entries(x.files).filter(([k]) => groupOf(k) === name).reduce((a, [, b]) => a + b, 0);
+      return `${fmt(ms, 1)} [${files}]`;
+    }),
+  ]);
+  out.push(table(["group", ...variants.map((v) => v.label)], groupRows));
   for (const v of variants.filter((x) => x.family !== "bare")) {
     const x = data.perVariant[v.id];
     out.push(`\n#### ${x.label}: heaviest packages (self ms) and first loads across packages (inclusive ms)\n`);

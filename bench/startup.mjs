@@ -94,7 +94,7 @@ function render(ctx, rounds, results, variants) {
         fmtSummary(x.wallMs),
         v.id === "bare" ? "—" : `+${fmt(overhead)}`,
         ratio(x.wallMs.median, bare.wallMs.median),
-        v.family === "ours" ? `${fmt(overhead / officialOverhead, 2)} of official's` : v.family === "official" ? "1.00" : "—",
+        v.family === "ours" ? `${fmt(overhead / officialOverhead, 2)} of official's` : "—",
         fmtSummary(x.rssMiB),
         v.id === "bare" ? "—" : `+${fmt(x.rssMiB.median - bare.rssMiB.median)}`,
         String(x.modules ?? "n/a"),

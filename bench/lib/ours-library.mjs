@@ -22,6 +22,7 @@ export async function startReceiverForBench(fallback) {
     return { kind: "minimal sink", url: sink.url, count: () => sink.requests, clear: () => sink.reset(), close: () => sink.close() };
   }
   const receiver = await lib.startLocalReceiver();
+  // (events are kept in memory by the receiver; cleared after each phase)
   return {
     kind: "startLocalReceiver",
     url: receiver.url,

@@ -51,7 +51,7 @@ const rssEnd = rssMiB();
 const s0 = performance.now();
 const shutdownOutcome = await Promise.race([
   provider.shutdown().then(() => "resolved", () => "rejected"),
-  sleep(15_000).then(() => "still pending after 15 s"),
+  sleep(8_000).then(() => "still pending after 8 s"),
 ]);
 const shutdownMs = performance.now() - s0;
 
