@@ -44,6 +44,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Sent once the app printed READY. */
   signal?: NodeJS.Signals;
+  /** Sends the same signal a second time, this long after the first (an impatient Ctrl+C). */
+  repeatSignalAfterMs?: number;
   /** Hard stop for a child that never ends (a test failure, not an expectation). */
   killAfterMs?: number;
 }
@@ -88,6 +90,10 @@ export function runExitFixture(options: RunOptions): Promise<FixtureRun> {
       if (options.signal && eventAt === undefined && stdout.includes("READY\n")) {
         eventAt = Date.now();
         child.kill(options.signal);
+        if (options.repeatSignalAfterMs !== undefined) {
+          const signal = options.signal;
+          setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill(signal), options.repeatSignalAfterMs);
+        }
       }
     });
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));

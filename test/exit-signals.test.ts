@@ -53,6 +53,16 @@ describe("SIGTERM, the app has no handler, the backend never answers", () => {
   });
 });
 
+describe("SIGINT twice while the backend never answers (an impatient Ctrl+C)", () => {
+  it("the second signal ends the process at once, by the signal", async () => {
+    receiver.failNext({ hang: true, times: 10_000 });
+    const { reference, traced } = await runWithAndWithout({ mode: "signal", receiverUrl: receiver.url, signal: "SIGINT", repeatSignalAfterMs: 200 });
+    expectSameEnding(traced, reference);
+    // Well before the budget would have run out.
+    expect(traced.eventToExitMs!, traced.command).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+  });
+});
+
 describe.each(["SIGTERM", "SIGINT"] as const)("%s, the app shuts down gracefully and calls process.exit(42)", (signal) => {
   it("runs the app's handler, keeps its exit code, and the spans (its shutdown span too) arrive", async () => {
     const { reference, traced } = await runWithAndWithout({ mode: "signal-handled", receiverUrl: receiver.url, signal });
