@@ -37,8 +37,9 @@ export class ExitCoordinator {
   /**
    * True when spans ended since the last beforeExit flush. Not "something is
    * still pending": spans the batch processor dropped (queue full) stay
-   * pending for good, and flushing again for them would bring `beforeExit`
-   * back forever. Whatever a finished flush left behind, `exit` still sends.
+   * pending for good; flushing again for them achieves nothing and must never
+   * be able to keep a process cycling through `beforeExit`. Whatever a
+   * finished flush left behind, `exit` still sends.
    */
   private hasNewSpans(): boolean {
     return (this.state.pendingSpans?.tracked ?? 0) > this.trackedAtLastFlush;
