@@ -7,6 +7,7 @@
  * synchronous branch.
  */
 import { planStart } from "./src/preload/plan.js";
+import { reportToStderr } from "./src/config/report.js";
 
 declare const __AXONPUSH_ESM__: boolean;
 
@@ -18,4 +19,8 @@ if (plan.go) {
   } else {
     (require("./src/preload/boot.js") as typeof import("./src/preload/boot.js")).bootFromRequireFlag(plan);
   }
+} else if (__AXONPUSH_ESM__ && plan.why === "already-started") {
+  // --require ran first: keep its SDK, add what only --import can (ES module hooks).
+  const { addEsmHookToRunningSdk } = await import("./src/preload/boot.js");
+  await addEsmHookToRunningSdk(import.meta.url, reportToStderr);
 }

@@ -114,6 +114,25 @@ describe("loaded twice", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(receiver.events.length).toBe(new Set(receiver.events.map((e) => e.body.spanId)).size);
   });
+
+  it("an ESM app under --require then --import keeps the one SDK and gains the ES module hooks", async () => {
+    const app = await runFixture({
+      script: "fixtures/express-esm/app.mjs",
+      nodeArgs: [...REQUIRE, ...IMPORT],
+      env: axonpushEnv(receiver.url, { AXONPUSH_DEBUG: "true" }),
+    });
+    expect((await fetch(`http://127.0.0.1:${app.port}/chain`)).status).toBe(200);
+    const trace = await waitForTrace(receiver, (s) => s.kind === "SERVER" && s.attributes["url.path"] === "/chain", 6);
+    const root = expectWholeTree(trace);
+    // The app imports express from an ES module, which only the loader hook can patch.
+    // Under --require alone the express instrumentation never runs: the root stays
+    // "GET" (no route) and its "request handler" spans are missing.
+    expect(root.name).toBe("GET /chain");
+    // One per request (/chain and the /data it fetches), not doubled.
+    expect(trace.filter((s) => s.name === "request handler")).toHaveLength(2);
+    expect(trace.filter((s) => s.kind === "SERVER")).toHaveLength(2);
+    expect(ourLines(app).filter((l) => l.includes("started"))).toHaveLength(1);
+  });
 });
 
 describe("worker threads", () => {

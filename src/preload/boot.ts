@@ -4,10 +4,10 @@
  * `start()`.
  */
 import type { Plan } from "./plan.js";
-import { registerEsmHook } from "./esm-hook.js";
+import { announceModules, registerEsmHook } from "./esm-hook.js";
 import { startSdk } from "./sdk.js";
 import { installExitHandlers } from "../exit/index.js";
-import { releaseState } from "./state.js";
+import { getState, releaseState } from "./state.js";
 
 type GoPlan = Extract<Plan, { go: true }>;
 
@@ -48,5 +48,23 @@ export async function bootFromImportFlag(plan: GoPlan, parentUrl: string): Promi
     await hook?.waitUntilReady();
   } catch {
     // The loader never answering must not block the app forever; nothing more to do.
+  }
+}
+
+/**
+ * `--import` after `--require` (Node runs --require preloads first): the SDK
+ * is already running with CommonJS hooks only. Add the ESM loader for its
+ * instrumentations, so the app's ES modules are instrumented too; still one SDK.
+ */
+export async function addEsmHookToRunningSdk(parentUrl: string, report: (line: string) => void): Promise<void> {
+  const state = getState();
+  if (!state?.instrumentations || state.esmHookRegistered) return;
+  try {
+    const hook = registerEsmHook(parentUrl);
+    state.esmHookRegistered = true;
+    announceModules(state.instrumentations);
+    await hook.waitUntilReady();
+  } catch (error) {
+    report(`could not register the ESM loader hook (${error instanceof Error ? error.message : String(error)}); only CommonJS modules are instrumented.`);
   }
 }

@@ -55,12 +55,13 @@ export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, r
   const exporter = createAxonPushExporter(config);
   const pendingSpans = exporter ? new PendingSpanProcessor({ maxSpans: config.batchProcessor.maxQueueSize }) : undefined;
   const sendLogRecords = signalRequested("OTEL_LOGS_EXPORTER");
+  const instrumentations = createInstrumentations(config, { report, sendLogRecords });
   const sdk = new NodeSDK({
     serviceName: config.serviceName,
     resource: buildResource(config),
     resourceDetectors: buildDetectors(config.resourceDetectors),
     spanProcessors: buildSpanProcessors(config, exporter, pendingSpans),
-    instrumentations: createInstrumentations(config, { report, sendLogRecords }),
+    instrumentations,
     sampler: buildSampler(config.sampler),
     textMapPropagator: buildPropagator(config.propagators),
     ...(signalRequested("OTEL_METRICS_EXPORTER") ? {} : { metricReaders: [] }),
@@ -73,6 +74,7 @@ export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, r
   state.tracerProvider = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
   state.exporter = exporter;
   state.pendingSpans = pendingSpans;
+  state.instrumentations = instrumentations;
 
   if (config.debug) {
     report(formatStartupLine(config, PACKAGE_VERSION, chooseInstrumentations(config).enabled));

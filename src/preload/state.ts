@@ -5,6 +5,7 @@
  */
 import type { NodeSDK } from "@opentelemetry/sdk-node";
 import type { TracerProvider } from "@opentelemetry/api";
+import type { Instrumentation } from "@opentelemetry/instrumentation";
 import type { AxonPushOtelConfig } from "../config/types.js";
 import type { AxonPushSpanExporter } from "../exporter/index.js";
 import type { ExitHandlers, PendingSpanProcessor } from "../exit/index.js";
@@ -23,6 +24,8 @@ export interface AxonPushOtelState {
   exitHandlers?: ExitHandlers;
   config?: AxonPushOtelConfig;
   shutdownTimeoutMs: number;
+  /** What the SDK enabled (a later --import needs their module names for the ESM loader). */
+  instrumentations?: Instrumentation[];
   /** True once the ESM loader hook is registered (only the --import entry does that). */
   esmHookRegistered: boolean;
 }
