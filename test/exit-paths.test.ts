@@ -103,6 +103,16 @@ describe("process.exit(code)", () => {
     expectWithinBudget(traced);
   });
 
+  it("delivers a thousand spans ended just before process.exit, each once", async () => {
+    const env = { FIXTURE_SPANS: "1000", AXONPUSH_SHUTDOWN_TIMEOUT_MS: "5000" };
+    const { reference, traced } = await runWithAndWithout({ mode: "exit-many", receiverUrl: receiver.url, env });
+    expectSameEnding(traced, reference);
+    const names = new Set(receiver.spans().map((span) => span.name));
+    expect(names.size).toBe(1000);
+    expect(receiver.events).toHaveLength(1000);
+    expect(traced.eventToExitMs!, traced.command).toBeLessThanOrEqual(5_000 + EXIT_MARGIN_MS);
+  });
+
   it("works the same with the CommonJS preload (--require)", async () => {
     const { reference, traced } = await runWithAndWithout({ mode: "exit-code", receiverUrl: receiver.url, preloadFlag: "--require" });
     expectSameEnding(traced, reference);
