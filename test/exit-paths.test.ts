@@ -113,6 +113,15 @@ describe("process.exit(code)", () => {
     expect(traced.eventToExitMs!, traced.command).toBeLessThanOrEqual(5_000 + EXIT_MARGIN_MS);
   });
 
+  it("works the same in sync mode (AXONPUSH_MODE=sync)", async () => {
+    const env = { AXONPUSH_MODE: "sync" };
+    const { reference, traced } = await runWithAndWithout({ mode: "exit-code", receiverUrl: receiver.url, env });
+    expectSameEnding(traced, reference);
+    expect(spanNames()).toEqual(["exit-code.step", "exit-code.work"]);
+    expect(receiver.events.map((event) => event.body.sync)).toEqual([true, true]);
+    expectWithinBudget(traced);
+  });
+
   it("works the same with the CommonJS preload (--require)", async () => {
     const { reference, traced } = await runWithAndWithout({ mode: "exit-code", receiverUrl: receiver.url, preloadFlag: "--require" });
     expectSameEnding(traced, reference);
