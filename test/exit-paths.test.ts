@@ -59,6 +59,15 @@ describe("natural end (beforeExit)", () => {
   });
 });
 
+describe("natural end, idle exporter", () => {
+  it("an exporter that delivered everything holds nothing open: the process ends at once", async () => {
+    const { reference, traced } = await runWithAndWithout({ mode: "idle-after-delivery", receiverUrl: receiver.url });
+    expectSameEnding(traced, reference);
+    expect(spanNames()).toEqual(["idle.step", "idle.work"]);
+    expectWithinBudget(traced);
+  });
+});
+
 describe("natural end, more work", () => {
   it("spans ended by the app's own beforeExit work are delivered too", async () => {
     const { reference, traced } = await runWithAndWithout({ mode: "before-exit-work", receiverUrl: receiver.url });
