@@ -80,6 +80,7 @@ export async function run(ctx) {
         flushMs: summarize(phases.map((p) => p.flushMs)),
         dropped: Math.max(...phases.map((p) => p.created - (kind === "noop" ? p.handed : p.delivered))),
         failedReported: Math.max(...phases.map((p) => p.failed)),
+        cpuUsPerSpan: summarize(phases.map((p) => (p.cpuMs * 1000) / p.created)),
         deliveredPerS: summarize(phases.map((p) => (p.delivered / (p.producingMs + p.flushMs)) * 1000)),
       };
     });
@@ -117,12 +118,13 @@ function render(ctx, settings, data, kinds) {
         kind === "noop" ? "—" : fmt(r.eldP99Ms.median - base.eldP99Ms.median, 1),
         fmtSummary(r.eldMaxMs, 1),
         fmt(r.flushMs.median, 0),
+        fmt(r.cpuUsPerSpan.median, 1),
         String(r.dropped),
         fmt(r.deliveredPerS.median, 0),
       ]);
     }
   }
-  out.push(table(["exporter", "target spans/s", "produced spans/s", "ELD p99 ms", "p99 added vs no-op", "ELD max ms", "flush ms", "dropped", "delivered spans/s (incl. flush)"], rows));
+  out.push(table(["exporter", "target spans/s", "produced spans/s", "ELD p99 ms", "p99 added vs no-op", "ELD max ms", "flush ms", "process CPU µs per span", "dropped", "delivered spans/s (incl. flush)"], rows));
   for (const kind of kinds.filter((k) => k !== "noop")) {
     const ok = data.perKind[kind].perRate.filter((r) => {
       const base = data.perKind.noop.perRate.find((x) => x.rate === r.rate);

@@ -79,6 +79,9 @@ function render(ctx, settings, data, kinds) {
       }),
     ),
   );
-  if (data.perKind.ours?.warnings?.length) out.push(`\nOur warning (first): \`${data.perKind.ours.warnings[0]}\``);
+  if (data.perKind.ours?.warnings?.length) {
+    out.push(`\nOur warnings (first round, up to 3):`);
+    for (const w of data.perKind.ours.warnings) out.push(`- \`${w}\``);
+  }
   return out.join("\n");
 }

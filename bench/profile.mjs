@@ -3,7 +3,7 @@
 // the timed start-up runs). Self time per package, the heaviest first
 // loads that cross from one package into another, and files per package.
 import { createRequire } from "node:module";
-import { spawnUntilLine, killChild } from "./lib/child.mjs";
+import { spawnUntilLine, killChild, runToExit } from "./lib/child.mjs";
 import { makeVariants } from "./lib/variants.mjs";
 import { interleave } from "./startup.mjs";
 import { median, fmt } from "./lib/stats.mjs";
@@ -36,6 +36,47 @@ function medianMap(samples, field) {
   return Object.fromEntries([...keys].map((k) => [k, median(samples.map((s) => s[field]?.[k] ?? 0))]));
 }
 
+// What candidate building blocks cost on their own: `require` in a fresh
+// process, wall time minus an empty one. Aims the lazy-loading work.
+const BLOCKS = {
+  "(nothing)": [],
+  "@opentelemetry/api": ["@opentelemetry/api"],
+  "@opentelemetry/core": ["@opentelemetry/core"],
+  "@opentelemetry/semantic-conventions": ["@opentelemetry/semantic-conventions"],
+  "@opentelemetry/sdk-trace-node + resources": ["@opentelemetry/sdk-trace-node", "@opentelemetry/resources"],
+  "@opentelemetry/sdk-node": ["@opentelemetry/sdk-node"],
+  "@opentelemetry/auto-instrumentations-node": ["@opentelemetry/auto-instrumentations-node"],
+  "instrumentation-http + instrumentation-express": ["@opentelemetry/instrumentation-http", "@opentelemetry/instrumentation-express"],
+  "@opentelemetry/exporter-trace-otlp-proto": ["@opentelemetry/exporter-trace-otlp-proto"],
+  "cloud resource detectors (aws, azure, gcp, alibaba)": [
+    "@opentelemetry/resource-detector-aws",
+    "@opentelemetry/resource-detector-azure",
+    "@opentelemetry/resource-detector-gcp",
+    "@opentelemetry/resource-detector-alibaba-cloud",
+  ],
+  "import-in-the-middle": ["import-in-the-middle"],
+  "lean core: sdk-trace-node + resources + instrumentation + http + express": [
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/resources",
+    "@opentelemetry/instrumentation",
+    "@opentelemetry/instrumentation-http",
+    "@opentelemetry/instrumentation-express",
+  ],
+};
+
+async function measureBlocks(rounds) {
+  const entries = Object.entries(BLOCKS).map(([id, modules]) => ({ id, modules }));
+  const samples = await interleave(entries, rounds, async ({ modules }) => {
+    const code = `${modules.map((m) => `require(${JSON.stringify(m)});`).join("")}process.stdout.write(String(Object.keys(require.cache).length))`;
+    const r = await runToExit(["-e", code], { env: process.env });
+    return { wallMs: r.wallMs, files: Number(r.stdout) };
+  });
+  const base = median(samples["(nothing)"].map((s) => s.wallMs));
+  return entries
+    .filter((e) => e.id !== "(nothing)")
+    .map((e) => ({ id: e.id, ms: median(samples[e.id].map((s) => s.wallMs)) - base, files: samples[e.id][0]?.files ?? NaN }));
+}
+
 export async function run(ctx) {
   const rounds = ctx.quick ? 2 : 5;
   const all = makeVariants(ctx.sinks);
@@ -57,6 +98,7 @@ export async function run(ctx) {
       files: await filesByPackage(v),
     };
   }
+  data.blocks = await measureBlocks(ctx.quick ? 3 : 7);
   return { data, markdown: render(ctx, data, variants) };
 }
 
@@ -124,5 +166,9 @@ function render(ctx, data, variants) {
     }
     out.push(table(["package (files)", "self ms", "load (requirer → required)", "inclusive ms"], rows));
   }
+  out.push(
+    `\n#### What building blocks cost alone (fresh \`node -e "require(...)"\`, wall ms over an empty \`node -e\`, median of interleaved runs; files = CommonJS files loaded)\n`,
+  );
+  out.push(table(["require", "ms", "files"], data.blocks.map((b) => [b.id, fmt(b.ms, 0), String(b.files)])));
   return out.join("\n");
 }

@@ -35,6 +35,13 @@ export async function startEventSink({ capture = false } = {}) {
     const body = await readBody(req);
     sink.requests++;
     sink.bytes += body.length;
+    if (req.method === "POST" && req.url === "/v1/traces") {
+      // our OTLP transport, when configured: one request per batch
+      const json = String(req.headers["content-type"] ?? "").includes("json");
+      res.writeHead(200, { "content-type": json ? "application/json" : "application/x-protobuf" });
+      res.end(json ? "{}" : undefined);
+      return;
+    }
     if (req.method !== "POST" || req.url !== "/event") {
       res.writeHead(404, { "content-type": "application/json" });
       res.end('{"code":"not_found","message":"unknown route"}');

@@ -1,6 +1,6 @@
 // The ways a benchmarked process is started: bare Node, our preload, and
 // the official auto-instrumentations register with its OTLP exporter.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -65,6 +65,13 @@ export function makeVariants(sinks, { extraEnv = {} } = {}) {
       args: ["--require", OURS],
       env: oursEnv(sinks.event.url, extraEnv),
     },
+    oursOtlpImport: {
+      id: "oursOtlpImport",
+      label: `ours --import, AXONPUSH_TRANSPORT=otlp`,
+      family: "ours",
+      args: ["--import", OURS],
+      env: oursEnv(sinks.event.url, { AXONPUSH_TRANSPORT: "otlp", ...extraEnv }),
+    },
     officialImport: {
       id: "officialImport",
       label: "official --import",
@@ -80,6 +87,15 @@ export function makeVariants(sinks, { extraEnv = {} } = {}) {
       env: officialEnv(sinks.otlp.url, extraEnv),
     },
   };
+}
+
+/** Whether the built preload reads AXONPUSH_TRANSPORT (the OTLP transport of issue 6). */
+export function oursHasOtlpTransport() {
+  for (const file of ["dist/register-chunk.js", "dist/register.cjs", "dist/index.js"]) {
+    const full = path.join(REPO_ROOT, file);
+    if (existsSync(full) && readFileSync(full, "utf8").includes("AXONPUSH_TRANSPORT")) return true;
+  }
+  return false;
 }
 
 let oursStatus;

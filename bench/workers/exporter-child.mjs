@@ -41,6 +41,7 @@ eld.enable();
 for (const rate of rates) {
   const before = { created: stats.created, handed: counting.handed, ok: counting.ok, failed: counting.failed };
   eld.reset();
+  const cpu0 = process.cpuUsage();
   const perTick = rate / 100;
   let owed = 0;
   const t0 = performance.now();
@@ -63,6 +64,7 @@ for (const rate of rates) {
   // forceFlush rejects when a batch was (partly) not delivered: counted below.
   await provider.forceFlush().catch(() => {});
   const flushMs = performance.now() - f0;
+  const cpu = process.cpuUsage(cpu0);
   await send({
     type: "phase",
     rate,
@@ -73,6 +75,7 @@ for (const rate of rates) {
     failed: counting.failed - before.failed,
     producingMs,
     flushMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     eldP99Ms,
     eldMaxMs,
   });
