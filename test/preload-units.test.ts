@@ -108,6 +108,7 @@ describe("start-up line", () => {
       channelId: "ch_9",
       baseUrl: "http://127.0.0.1:1234",
       mode: "background",
+      transport: "events",
       extraTraceExporters: ["otlp"],
       resourceDetectors: ["env", "host", "os", "process", "serviceinstance", "container"],
       apiKey: "[REDACTED]",

@@ -3,11 +3,12 @@
  * returns a valid value: a bad one is reported and replaced by the default.
  */
 import { parseBoolean, parseChoice, parseHttpUrl, parseInteger, parseList, readRaw, type ParseContext } from "./parsers.js";
-import type { ExportMode } from "./types.js";
+import type { ExportMode, TransportKind } from "./types.js";
 
 export const DEFAULTS = Object.freeze({
   baseUrl: "https://api.axonpush.xyz",
   mode: "background" as ExportMode,
+  transport: "events" as TransportKind,
   queueSize: 2048,
   timeoutMs: 10_000,
   maxRetries: 3,
@@ -29,6 +30,9 @@ export const readBaseUrl = (ctx: ParseContext) => parseHttpUrl(ctx, "AXONPUSH_BA
 
 export const readMode = (ctx: ParseContext) =>
   parseChoice<ExportMode>(ctx, "AXONPUSH_MODE", ["background", "sync"], DEFAULTS.mode);
+
+export const readTransport = (ctx: ParseContext) =>
+  parseChoice<TransportKind>(ctx, "AXONPUSH_TRANSPORT", ["events", "otlp"], DEFAULTS.transport);
 
 export const readQueueSize = (ctx: ParseContext) => parseInteger(ctx, "AXONPUSH_QUEUE_SIZE", DEFAULTS.queueSize, 1);
 

@@ -33,6 +33,7 @@ export function resolveConfig(inputs: ResolveInputs): AxonPushOtelConfig {
     channelId: options.channelId ?? axonpush.readChannelId(ctx),
     baseUrl: (options.baseUrl ?? axonpush.readBaseUrl(ctx)).replace(/\/+$/, ""),
     mode: options.mode ?? axonpush.readMode(ctx),
+    transport: options.transport ?? axonpush.readTransport(ctx),
     queueSize: options.queueSize ?? axonpush.readQueueSize(ctx),
     timeoutMs: options.timeoutMs ?? axonpush.readTimeoutMs(ctx),
     maxRetries: options.maxRetries ?? axonpush.readMaxRetries(ctx),

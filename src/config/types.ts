@@ -8,6 +8,9 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export type ExportMode = "background" | "sync";
 
+/** How spans travel: one `/event` request per span, or OTLP batches to `/v1/traces`. */
+export type TransportKind = "events" | "otlp";
+
 /** Extra trace exporters that run beside AxonPush, each on its own BatchSpanProcessor. */
 export type ExtraTraceExporter = "otlp" | "console";
 
@@ -38,6 +41,7 @@ export interface AxonPushOtelConfig {
   readonly channelId?: string;
   readonly baseUrl: string;
   readonly mode: ExportMode;
+  readonly transport: TransportKind;
   readonly queueSize: number;
   readonly timeoutMs: number;
   readonly maxRetries: number;
@@ -76,6 +80,7 @@ export interface StartOptions {
   channelId?: string;
   baseUrl?: string;
   mode?: ExportMode;
+  transport?: TransportKind;
   queueSize?: number;
   timeoutMs?: number;
   maxRetries?: number;

@@ -40,6 +40,9 @@ function createAxonPushExporter(config: AxonPushOtelConfig): AxonPushSpanExporte
     redactKeys: [...config.redactKeys],
     maxContentLength: config.maxContentLength,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    // AXONPUSH_TRANSPORT=otlp: the exporter's batched transport (issue 6). Only
+    // passed when chosen, so the default stays exactly the events transport.
+    ...(config.transport === "otlp" ? { transport: config.transport } : {}),
   });
 }
 

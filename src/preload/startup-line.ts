@@ -15,6 +15,7 @@ const SHOWN: readonly (keyof AxonPushOtelConfig)[] = [
   "channelId",
   "baseUrl",
   "mode",
+  "transport",
   "extraTraceExporters",
   "resourceDetectors",
 ];
