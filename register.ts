@@ -12,15 +12,20 @@ import { reportToStderr } from "./src/config/report.js";
 declare const __AXONPUSH_ESM__: boolean;
 
 const plan = planStart({ startedBy: "register" });
-if (plan.go) {
-  if (__AXONPUSH_ESM__) {
-    const { bootFromImportFlag } = await import("./src/preload/boot.js");
-    await bootFromImportFlag(plan, import.meta.url);
-  } else {
-    (require("./src/preload/boot.js") as typeof import("./src/preload/boot.js")).bootFromRequireFlag(plan);
+try {
+  if (plan.go) {
+    if (__AXONPUSH_ESM__) {
+      const { bootFromImportFlag } = await import("./src/preload/boot.js");
+      await bootFromImportFlag(plan, import.meta.url);
+    } else {
+      (require("./src/preload/boot.js") as typeof import("./src/preload/boot.js")).bootFromRequireFlag(plan);
+    }
+  } else if (__AXONPUSH_ESM__ && plan.why === "already-started") {
+    // --require ran first: keep its SDK, add what only --import can (ES module hooks).
+    const { addEsmHookToRunningSdk } = await import("./src/preload/boot.js");
+    await addEsmHookToRunningSdk(import.meta.url, reportToStderr);
   }
-} else if (__AXONPUSH_ESM__ && plan.why === "already-started") {
-  // --require ran first: keep its SDK, add what only --import can (ES module hooks).
-  const { addEsmHookToRunningSdk } = await import("./src/preload/boot.js");
-  await addEsmHookToRunningSdk(import.meta.url, reportToStderr);
+} catch (error) {
+  // Even a missing dependency must not stop the app: it runs untraced.
+  reportToStderr(`could not start tracing (${error instanceof Error ? error.message : String(error)}); the application runs untraced.`);
 }

@@ -50,6 +50,26 @@ describe("missing required variables", () => {
   });
 });
 
+describe("cost of an inert preload", () => {
+  const countOtelModules = 'console.log(Object.keys(require.cache).filter((k) => k.includes("node_modules/@opentelemetry")).length)';
+  for (const flag of ["--import", "--require"]) {
+    it(`${flag}: loads no OpenTelemetry module when it stays inert, hundreds when it starts`, () => {
+      const run = (extra: Record<string, string>) =>
+        Number(
+          execFileSync(process.execPath, [flag, "axonpush-otel/register", "-e", countOtelModules], {
+            cwd: REPO_ROOT,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+            env: { PATH: process.env.PATH, OTEL_NODE_RESOURCE_DETECTORS: LOCAL_DETECTORS, ...axonpushEnv(receiver.url, extra) },
+          }).trim(),
+        );
+      expect(run({ AXONPUSH_DISABLED: "true" })).toBe(0);
+      expect(run({ AXONPUSH_CHANNEL_ID: "" })).toBe(0);
+      expect(run({})).toBeGreaterThan(100);
+    });
+  }
+});
+
 describe("disabled", () => {
   for (const variable of ["OTEL_SDK_DISABLED", "AXONPUSH_DISABLED"]) {
     it(`${variable}=true: nothing patched, nothing sent, nothing printed`, async () => {
