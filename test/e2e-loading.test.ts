@@ -88,6 +88,26 @@ describe("bad values", () => {
   });
 });
 
+describe("standard OpenTelemetry variables", () => {
+  it("OTEL_TRACES_SAMPLER=always_off: patched, but no span is sampled or sent", async () => {
+    const app = await runFixture({ script: CJS_APP, nodeArgs: REQUIRE, env: axonpushEnv(receiver.url, { OTEL_TRACES_SAMPLER: "always_off" }) });
+    await callOuter(app);
+    expect(await introspect(app)).toMatchObject({ httpPatched: true, sdkStartedBy: "register" });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(receiver.requestCount).toBe(0);
+  });
+
+  it("OTEL_PROPAGATORS=none: the call to /inner no longer carries the trace, so /inner starts its own", async () => {
+    const app = await runFixture({ script: CJS_APP, nodeArgs: REQUIRE, env: axonpushEnv(receiver.url, { OTEL_PROPAGATORS: "none" }) });
+    await callOuter(app);
+    const outer = await waitForTrace(receiver, (s) => s.attributes["url.path"] === "/outer", 2);
+    const inner = await waitForTrace(receiver, (s) => s.attributes["url.path"] === "/inner", 1);
+    expect(expectWholeTree(inner).kind).toBe("SERVER");
+    expect(inner[0]!.traceId).not.toBe(outer[0]!.traceId);
+    expect(outer.some((s) => s.kind === "CLIENT")).toBe(true);
+  });
+});
+
 describe(".env in the working directory", () => {
   let dir: string;
   beforeAll(() => {
