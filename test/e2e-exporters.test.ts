@@ -56,4 +56,26 @@ describe("multiple exporters", () => {
     const warnings = app.stderr().split("\n").filter((l) => l.startsWith("axonpush-otel:"));
     expect(warnings).toEqual([expect.stringContaining("AXONPUSH_API_KEY, AXONPUSH_TENANT_ID, AXONPUSH_CHANNEL_ID are not set: nothing is sent to AxonPush; spans still go to otlp.")]);
   });
+
+  it("exports no metrics or logs unless OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER ask, even with an OTLP endpoint set", async () => {
+    const env = axonpushEnv(receiver.url, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders,
+      OTEL_METRIC_EXPORT_INTERVAL: "100",
+    });
+    const otherSignals = () => receiver.rejections.filter((r) => /\/v1\/(metrics|logs)/.test(r.message));
+
+    const quiet = await runFixture({ script: "fixtures/cjs-http/app.cjs", nodeArgs: ["--require", "axonpush-otel/register"], env });
+    await fetch(`http://127.0.0.1:${quiet.port}/outer`);
+    await waitForTrace(receiver, (s) => s.via === "otlp" && s.attributes["url.path"] === "/outer", 3);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(otherSignals()).toEqual([]);
+    await quiet.kill();
+    receiver.reset();
+
+    // The same run with metrics asked for does post them (the receiver has no /v1/metrics: 404s).
+    const asked = await runFixture({ script: "fixtures/cjs-http/app.cjs", nodeArgs: ["--require", "axonpush-otel/register"], env: { ...env, OTEL_METRICS_EXPORTER: "otlp" } });
+    await fetch(`http://127.0.0.1:${asked.port}/outer`);
+    await expect.poll(() => otherSignals().length, { timeout: 10_000 }).toBeGreaterThan(0);
+  });
 });
