@@ -39,6 +39,17 @@ describe("loaded twice", () => {
     expect(receiver.events.length).toBe(new Set(receiver.events.map((e) => e.body.spanId)).size);
   });
 
+  it("a second load repeats neither warnings nor bad-value lines", async () => {
+    const env = axonpushEnv(receiver.url, { AXONPUSH_MODE: "turbo" });
+    delete env.AXONPUSH_API_KEY;
+    const app = await runFixture({ script: CJS_APP, nodeArgs: [...REQUIRE, ...IMPORT], env: { ...env, NODE_OPTIONS: "--require axonpush-otel/register" } });
+    await callOuter(app);
+    expect(ourLines(app)).toEqual([
+      'axonpush-otel: AXONPUSH_MODE must be one of background, sync, got "turbo"; using "background".',
+      expect.stringContaining("AXONPUSH_API_KEY is not set"),
+    ]);
+  });
+
   it("an ESM app under --require then --import keeps the one SDK and gains the ES module hooks", async () => {
     const app = await runFixture({
       script: "fixtures/express-esm/app.mjs",

@@ -34,11 +34,22 @@ export function planStart(inputs: PlanInputs): Plan {
   }
 }
 
+/**
+ * Set by the first preload entry that ran, whatever it decided, so a second
+ * one (`-r` plus `--import`) repeats neither the decision nor its warnings.
+ * `start()` ignores it: code may start what the environment could not.
+ */
+const PRELOAD_DECIDED = Symbol.for("axonpush-otel.preload-decided");
+type GlobalWithDecision = typeof globalThis & { [PRELOAD_DECIDED]?: true };
+
 function decide(inputs: PlanInputs, report: Reporter): Plan {
   const baseEnv = inputs.options?.env ?? process.env;
+  const g = globalThis as GlobalWithDecision;
+  const secondPreload = inputs.startedBy === "register" && g[PRELOAD_DECIDED] === true;
+  if (inputs.startedBy === "register") g[PRELOAD_DECIDED] = true;
   const reason = inertReason({
     isMainThread,
-    alreadyStarted: getState() !== undefined,
+    alreadyStarted: getState() !== undefined || secondPreload,
     argv1: process.argv[1],
     env: baseEnv,
   });
