@@ -13,6 +13,10 @@ export default defineConfig([
     target: "node20",
     platform: "node",
     clean: false,
+    // src/preload/lazy-require.ts uses `__filename` in CJS and reads `import.meta.url` only in ESM.
+    esbuildOptions(options, context) {
+      if (context.format === "cjs") options.logOverride = { ...options.logOverride, "empty-import-meta": "silent" };
+    },
   },
   {
     entry: { register: "register.ts" },

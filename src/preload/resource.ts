@@ -6,29 +6,33 @@
  */
 import { defaultResource, hostDetector, osDetector, processDetector, resourceFromAttributes, serviceInstanceIdDetector } from "@opentelemetry/resources";
 import type { Resource, ResourceDetector } from "@opentelemetry/resources";
-import { containerDetector } from "@opentelemetry/resource-detector-container";
-import { alibabaCloudEcsDetector } from "@opentelemetry/resource-detector-alibaba-cloud";
-import { awsBeanstalkDetector, awsEc2Detector, awsEcsDetector, awsEksDetector, awsLambdaDetector } from "@opentelemetry/resource-detector-aws";
-import { azureAppServiceDetector, azureFunctionsDetector, azureVmDetector } from "@opentelemetry/resource-detector-azure";
-import { gcpDetector } from "@opentelemetry/resource-detector-gcp";
 import type { AxonPushOtelConfig } from "../config/types.js";
+import { requireLazily } from "./lazy-require.js";
 
-// Constructing these does no I/O; only `detect()` does, and only for the detectors named.
-const DETECTORS: Record<string, ResourceDetector[]> = {
-  host: [hostDetector],
-  os: [osDetector],
-  process: [processDetector],
-  serviceinstance: [serviceInstanceIdDetector],
-  container: [containerDetector],
-  alibaba: [alibabaCloudEcsDetector],
-  aws: [awsEc2Detector, awsEcsDetector, awsEksDetector, awsBeanstalkDetector, awsLambdaDetector],
-  azure: [azureAppServiceDetector, azureFunctionsDetector, azureVmDetector],
-  gcp: [gcpDetector],
+type DetectorModule = Record<string, ResourceDetector>;
+const fromPackage = (name: string, ...exports: string[]) => () => {
+  const module = requireLazily(name) as DetectorModule;
+  return exports.flatMap((key) => (module[key] ? [module[key]] : []));
+};
+
+// A detector package is loaded only when its detector is named (the cloud
+// ones pull in HTTP clients for their metadata services). Loading and
+// constructing do no I/O; only `detect()` does.
+const DETECTORS: Record<string, () => ResourceDetector[]> = {
+  host: () => [hostDetector],
+  os: () => [osDetector],
+  process: () => [processDetector],
+  serviceinstance: () => [serviceInstanceIdDetector],
+  container: fromPackage("@opentelemetry/resource-detector-container", "containerDetector"),
+  alibaba: fromPackage("@opentelemetry/resource-detector-alibaba-cloud", "alibabaCloudEcsDetector"),
+  aws: fromPackage("@opentelemetry/resource-detector-aws", "awsEc2Detector", "awsEcsDetector", "awsEksDetector", "awsBeanstalkDetector", "awsLambdaDetector"),
+  azure: fromPackage("@opentelemetry/resource-detector-azure", "azureAppServiceDetector", "azureFunctionsDetector", "azureVmDetector"),
+  gcp: fromPackage("@opentelemetry/resource-detector-gcp", "gcpDetector"),
 };
 
 /** The detectors NodeSDK runs; `env` is not among them (see buildResource). */
 export function buildDetectors(names: readonly string[]): ResourceDetector[] {
-  return names.flatMap((name) => DETECTORS[name] ?? []);
+  return names.flatMap((name) => DETECTORS[name]?.() ?? []);
 }
 
 export function resourceAttributesOf(config: AxonPushOtelConfig): Record<string, string> {

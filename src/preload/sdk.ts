@@ -4,7 +4,7 @@
  * Called only once `planStart` said go.
  */
 import { trace, ProxyTracerProvider } from "@opentelemetry/api";
-import { NodeSDK } from "@opentelemetry/sdk-node";
+import type * as SdkNode from "@opentelemetry/sdk-node";
 import { AxonPushClient } from "../client.js";
 import { AxonPushSpanExporter } from "../exporter/index.js";
 import { PendingSpanProcessor } from "../exit/index.js";
@@ -19,6 +19,7 @@ import { buildSpanProcessors } from "./span-processors.js";
 import { formatStartupLine } from "./startup-line.js";
 import type { AxonPushOtelState } from "./state.js";
 import { PACKAGE_VERSION } from "./version.js";
+import { requireLazily } from "./lazy-require.js";
 
 function createAxonPushExporter(config: AxonPushOtelConfig): AxonPushSpanExporter | undefined {
   if (missingRequired(config).length > 0) return undefined;
@@ -59,6 +60,7 @@ export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, r
   const pendingSpans = exporter ? new PendingSpanProcessor({ maxSpans: config.batchProcessor.maxQueueSize }) : undefined;
   const sendLogRecords = signalRequested("OTEL_LOGS_EXPORTER");
   const instrumentations = createInstrumentations(config, { report, sendLogRecords });
+  const { NodeSDK } = requireLazily("@opentelemetry/sdk-node") as typeof SdkNode;
   const sdk = new NodeSDK({
     serviceName: config.serviceName,
     resource: buildResource(config),

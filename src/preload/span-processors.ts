@@ -5,12 +5,14 @@
  */
 import { BatchSpanProcessor, ConsoleSpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import type * as OtlpProto from "@opentelemetry/exporter-trace-otlp-proto";
+import { requireLazily } from "./lazy-require.js";
 import type { AxonPushOtelConfig, ExtraTraceExporter } from "../config/types.js";
 import type { PendingSpanProcessor } from "../exit/index.js";
 
 function extraExporter(kind: ExtraTraceExporter, config: AxonPushOtelConfig): SpanExporter {
   if (kind === "console") return new ConsoleSpanExporter();
+  const { OTLPTraceExporter } = requireLazily("@opentelemetry/exporter-trace-otlp-proto") as typeof OtlpProto;
   return new OTLPTraceExporter({ url: config.otlpTraces.url, headers: { ...config.otlpTraces.headers } });
 }
 
