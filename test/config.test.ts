@@ -215,7 +215,7 @@ describe("standard OTEL_* variables", () => {
       OTEL_BSP_EXPORT_TIMEOUT: "1000",
       OTEL_RESOURCE_ATTRIBUTES: "team=payments,region=eu%2Dwest",
       OTEL_NODE_ENABLED_INSTRUMENTATIONS: "http, pg",
-      OTEL_NODE_DISABLED_INSTRUMENTATIONS: "dns",
+      OTEL_NODE_DISABLED_INSTRUMENTATIONS: "@opentelemetry/instrumentation-dns",
     });
     expect(lines).toEqual([]);
     expect(config).toMatchObject({

@@ -96,6 +96,7 @@ export function readPropagators(ctx: ParseContext): string[] | undefined {
 export const readResourceAttributes = (ctx: ParseContext) => parseKeyValueList(ctx, "OTEL_RESOURCE_ATTRIBUTES");
 export const readOtelServiceName = (ctx: ParseContext) => readRaw(ctx, "OTEL_SERVICE_NAME");
 
-/** Short names (`http`, `pg`); the instrumentation module checks them against the known list. */
-export const readEnabledInstrumentations = (ctx: ParseContext) => parseList(ctx, "OTEL_NODE_ENABLED_INSTRUMENTATIONS");
-export const readDisabledInstrumentations = (ctx: ParseContext) => parseList(ctx, "OTEL_NODE_DISABLED_INSTRUMENTATIONS") ?? [];
+/** Short names (`http`, `pg`); a full package name is accepted too. The instrumentation module checks them against the known list. */
+const shortName = (name: string) => name.replace(/^@opentelemetry\/instrumentation-/, "").toLowerCase();
+export const readEnabledInstrumentations = (ctx: ParseContext) => parseList(ctx, "OTEL_NODE_ENABLED_INSTRUMENTATIONS")?.map(shortName);
+export const readDisabledInstrumentations = (ctx: ParseContext) => (parseList(ctx, "OTEL_NODE_DISABLED_INSTRUMENTATIONS") ?? []).map(shortName);
