@@ -125,3 +125,12 @@ function render(ctx, data, ids, startVariants) {
   );
   return out.join("\n");
 }
+
+export function headline(data) {
+  const per = (k) => (data.traced[k] ? fmt(data.traced[k].length / data.requests, 0) : "n/a");
+  const s = data.startup;
+  const over = (id) => s[id].wallMs.median - s.bare.wallMs.median;
+  return [
+    `ESM Express app, spans per request: ours ${per("esm/oursImport")}, official ${per("esm/officialImport")} (CommonJS app: ours ${per("cjs/oursImport")}, official ${per("cjs/officialImport")}); start-up overhead ours ${s.oursImport ? `+${fmt(over("oursImport"), 0)}` : "n/a"} ms vs official +${fmt(over("officialImport"), 0)} ms.`,
+  ];
+}

@@ -137,3 +137,21 @@ function render(ctx, settings, data, kinds) {
   }
   return out.join("\n");
 }
+
+export function headline(data) {
+  const lines = [];
+  const noop = data.perKind.noop.perRate;
+  const best = (kind) =>
+    data.perKind[kind].perRate.filter((r) => {
+      const base = noop.find((x) => x.rate === r.rate);
+      return r.dropped === 0 && r.achieved.median >= 0.95 * r.rate && r.eldP99Ms.median - base.eldP99Ms.median < 5;
+    }).at(-1);
+  for (const [kind, name] of [["ours", `ours → ${data.receiver}`], ["oursSink", "ours → minimal sink"], ["otlp", "official OTLP exporter"]]) {
+    if (!data.perKind[kind]) continue;
+    const b = best(kind);
+    lines.push(
+      `Exporter, ${name}: export() ${fmt(data.perKind[kind].exportCallUs.median, 1)} µs/span on the caller; highest sustained rate with 0 drops and < 5 ms added p99 loop delay: ${b ? `${b.rate} spans/s` : "none tried"} (rates tried up to ${data.settings.rates.at(-1)}).`,
+    );
+  }
+  return lines;
+}

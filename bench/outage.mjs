@@ -85,3 +85,15 @@ function render(ctx, settings, data, kinds) {
   }
   return out.join("\n");
 }
+
+export function headline(data) {
+  const lines = [];
+  for (const [kind, name] of [["ours", "ours"], ["otlp", "official OTLP exporter"]]) {
+    const x = data.perKind[kind];
+    if (!x) continue;
+    lines.push(
+      `Outage (100k spans, receiver down), ${name}: peak RSS growth ${fmt(x.rssGrowth.median, 1)} MiB (max ${fmt(x.rssGrowth.max, 1)}; no-op exporter ${fmt(data.perKind.noop.rssGrowth.median, 1)}), timer lag p99 ${fmt(x.lagP99.median, 2)} ms (no-op ${fmt(data.perKind.noop.lagP99.median, 2)}), ${fmt(x.droppedByBsp.median, 0)} dropped by the batch processor, \`provider.shutdown()\` ${x.shutdownOutcomes.some((o) => o.includes("pending")) ? "still pending when given up at 8 s" : `${x.shutdownOutcomes.join("/")} after ${fmt(x.shutdownMs.median, 0)} ms`}.`,
+    );
+  }
+  return lines;
+}

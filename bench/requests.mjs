@@ -87,3 +87,18 @@ function render(ctx, settings, results, variants) {
   }
   return out.join("\n");
 }
+
+export function headline(data) {
+  const e = data.results.express;
+  const h = data.results.http;
+  const lines = [];
+  for (const id of ["oursImport", "oursOtlpImport", "officialImport"].filter((k) => e[k])) {
+    const name = id === "officialImport" ? "official" : id === "oursImport" ? "ours" : "ours (OTLP transport)";
+    lines.push(
+      id === "officialImport"
+        ? `Requests/s under the official register: Express ${fmt(e[id].rps.median, 0)} (${ratio(e[id].rps.median, e.bare.rps.median)} bare, p99 ${fmt(e[id].p99.median, 0)} ms); node:http ${ratio(h[id].rps.median, h.bare.rps.median)} bare.`
+        : `Requests/s under ${name}: Express ${fmt(e[id].rps.median, 0)} (${ratio(e[id].rps.median, e.bare.rps.median)} bare, ${ratio(e[id].rps.median, e.officialImport.rps.median)} official; target ≥ 1.00×; p99 ${fmt(e[id].p99.median, 0)} ms); node:http ${ratio(h[id].rps.median, h.bare.rps.median)} bare, ${ratio(h[id].rps.median, h.officialImport.rps.median)} official.`,
+    );
+  }
+  return lines;
+}

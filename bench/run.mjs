@@ -4,6 +4,7 @@
 //   node bench/run.mjs                    # everything (~10 min on 2 cores)
 //   node bench/run.mjs --quick            # a rough pass (~3 min)
 //   node bench/run.mjs startup requests   # a subset; other sections keep their last results
+//   node bench/run.mjs --report           # only rewrite BENCHMARKS.md from bench/results/
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { describeMachine, machineLine, pinHarness } from "./lib/machine.mjs";
@@ -27,9 +28,15 @@ if (unknown.length) {
   console.error(`unknown benchmark(s): ${unknown.join(", ")}; known: ${Object.keys(BENCHMARKS).join(", ")}`);
   process.exit(2);
 }
-const names = selected.length ? selected : Object.keys(BENCHMARKS);
+const reportOnly = argv.includes("--report");
+const names = reportOnly ? [] : selected.length ? selected : Object.keys(BENCHMARKS);
 const resultsDir = path.join(REPO_ROOT, "bench/results");
 mkdirSync(resultsDir, { recursive: true });
+if (reportOnly) {
+  await writeBenchmarksMd();
+  console.log("rewrote BENCHMARKS.md from bench/results/");
+  process.exit(0);
+}
 
 const machine = describeMachine();
 const pinned = pinHarness();
@@ -72,13 +79,32 @@ try {
   await sinks.event.close();
   await sinks.otlp.close();
 }
-writeBenchmarksMd();
+await writeBenchmarksMd();
 console.log(`\nwrote BENCHMARKS.md (${Math.round((Date.now() - started) / 1000)}s)`);
 
-function writeBenchmarksMd() {
+async function headlines() {
+  const lines = [];
+  for (const [name, { module }] of Object.entries(BENCHMARKS)) {
+    const file = path.join(resultsDir, `${name}.json`);
+    if (!existsSync(file)) continue;
+    const s = JSON.parse(readFileSync(file, "utf8"));
+    const bench = await import(module);
+    if (typeof bench.headline !== "function" || s.data?.error) continue;
+    try {
+      for (const line of bench.headline(s.data, s)) lines.push(`- ${line}`);
+    } catch {
+      // a section saved by an older version of its script: no headline
+    }
+  }
+  return lines;
+}
+
+async function writeBenchmarksMd() {
   const out = [];
   const header = path.join(REPO_ROOT, "bench/HEADER.md");
   if (existsSync(header)) out.push(readFileSync(header, "utf8").trim());
+  const heads = await headlines();
+  if (heads.length) out.push(`\n## Headline figures (medians from the sections below; ratios from the same run)\n\n${heads.join("\n")}`);
   for (const [name, { title }] of Object.entries(BENCHMARKS)) {
     const file = path.join(resultsDir, `${name}.json`);
     out.push(`\n## ${title}\n`);

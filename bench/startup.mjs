@@ -119,3 +119,20 @@ function render(ctx, rounds, results, variants) {
   }
   return out.join("\n");
 }
+
+/** One-line summaries for the top of BENCHMARKS.md. */
+export function headline(data) {
+  const r = data.results.expressCjs;
+  const lines = [];
+  const over = (id) => r[id].wallMs.median - r.bare.wallMs.median;
+  const mib = (id) => r[id].rssMiB.median - r.bare.rssMiB.median;
+  lines.push(
+    `Start-up, CommonJS Express app: bare ${fmt(r.bare.wallMs.median, 0)} ms; official register +${fmt(over("officialRequire"), 0)} ms (--require) / +${fmt(over("officialImport"), 0)} ms (--import), +${fmt(mib("officialImport"), 1)} MiB, ${r.officialImport.modules} files.`,
+  );
+  if (r.oursImport) {
+    lines.push(
+      `Ours: +${fmt(over("oursRequire"), 0)} ms (--require) = ${fmt(over("oursRequire") / over("officialRequire"), 2)} of the official's overhead; +${fmt(over("oursImport"), 0)} ms (--import, with the ESM hook) = ${fmt(over("oursImport") / over("officialImport"), 2)}; +${fmt(mib("oursImport"), 1)} MiB, ${r.oursImport.modules} files. Target ≤ 0.33: ${over("oursImport") / over("officialImport") <= 1 / 3 && over("oursRequire") / over("officialRequire") <= 1 / 3 ? "met" : "not met"}.`,
+    );
+  } else lines.push("Ours: not measured in this start-up run.");
+  return lines;
+}
