@@ -18,6 +18,7 @@ const BENCHMARKS = {
   outage: { title: "4. Memory under an outage", module: "./outage.mjs" },
   esm: { title: "5. ESM app: what each preload traces", module: "./esm.mjs" },
   profile: { title: "6. Where start-up time goes", module: "./profile.mjs" },
+  drain: { title: "7. Where the export path's CPU goes", module: "./drain.mjs" },
 };
 
 const argv = process.argv.slice(2);
