@@ -15,7 +15,7 @@ const SERVERS = {
 const CONNECTIONS = 10;
 
 async function measureLoad(ctx, variant, server, settings) {
-  const before = { event: ctx.sinks.event.requests, otlp: ctx.sinks.otlp.requests };
+  const before = { event: ctx.sinks.event.requests, ourOtlp: ctx.sinks.event.otlpRequests, otlp: ctx.sinks.otlp.requests };
   const { child, payload } = await spawnUntilLine([...variant.args, server.app], { env: variant.env });
   try {
     const url = `http://127.0.0.1:${payload.port}${server.path}`;
@@ -29,6 +29,8 @@ async function measureLoad(ctx, variant, server, settings) {
     return {
       ...load,
       sinkRequests: ctx.sinks.event.requests - before.event + (ctx.sinks.otlp.requests - before.otlp),
+      // requests our OTLP transport sent to /v1/traces (0 while it is not in use)
+      ourOtlpRequests: ctx.sinks.event.otlpRequests - before.ourOtlp,
     };
   } finally {
     await killChild(child);
@@ -50,6 +52,7 @@ export async function run(ctx) {
         p99: summarize(s.map((x) => x.p99)),
         errors: s.reduce((a, x) => a + x.errors + x.non2xx + x.timeouts, 0),
         sinkRequests: summarize(s.map((x) => x.sinkRequests)),
+        ourOtlpRequests: summarize(s.map((x) => x.ourOtlpRequests ?? 0)),
       };
     }
     ctx.log(id, JSON.stringify(results[id]));
@@ -71,7 +74,7 @@ function render(ctx, settings, results, variants) {
       ratio(r[v.id].rps.median, r.bare.rps.median),
       r.officialImport ? ratio(r[v.id].rps.median, r.officialImport.rps.median) : "n/a",
       fmtSummary(r[v.id].p99, 0),
-      fmtSummary(r[v.id].sinkRequests, 0),
+      v.family === "ours" ? `${fmtSummary(r[v.id].sinkRequests, 0)}; to /v1/traces: ${fmt(r[v.id].ourOtlpRequests?.median ?? 0, 0)}` : fmtSummary(r[v.id].sinkRequests, 0),
       String(r[v.id].errors),
     ]);
     out.push(`\n#### ${server.label}\n`);
@@ -82,6 +85,9 @@ function render(ctx, settings, results, variants) {
     for (const id of ["oursImport", "oursOtlpImport"].filter((k) => e[k])) {
       const x = e[id].rps.median / e.officialImport.rps.median;
       out.push(`\n**Target (Express throughput ≥ official's), ${variants.find((v) => v.id === id).label}:** ${fmt(x, 2)}× → ${x >= 1 ? "met" : "NOT met"}.`);
+    }
+    if (e.oursOtlpImport && !(e.oursOtlpImport.ourOtlpRequests?.median > 0)) {
+      out.push(`\n_(\`AXONPUSH_TRANSPORT=otlp\` was set but the sink saw no /v1/traces request: the OTLP transport was not in effect in this build, so that row measures the events transport.)_`);
     }
     if (!e.oursOtlpImport) out.push(`\n_(ours with \`AXONPUSH_TRANSPORT=otlp\` not measured: the built preload did not read that variable when this ran.)_`);
   }

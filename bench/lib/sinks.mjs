@@ -29,7 +29,7 @@ function readBody(req) {
  * response body. With `capture: true` it keeps every parsed event.
  */
 export async function startEventSink({ capture = false } = {}) {
-  const sink = { requests: 0, bytes: 0, events: [] };
+  const sink = { requests: 0, otlpRequests: 0, bytes: 0, events: [] };
   let nextId = 0;
   const server = http.createServer(async (req, res) => {
     const body = await readBody(req);
@@ -37,6 +37,7 @@ export async function startEventSink({ capture = false } = {}) {
     sink.bytes += body.length;
     if (req.method === "POST" && req.url === "/v1/traces") {
       // our OTLP transport, when configured: one request per batch
+      sink.otlpRequests++;
       const json = String(req.headers["content-type"] ?? "").includes("json");
       res.writeHead(200, { "content-type": json ? "application/json" : "application/x-protobuf" });
       res.end(json ? "{}" : undefined);
@@ -76,6 +77,7 @@ export async function startEventSink({ capture = false } = {}) {
   sink.port = port;
   sink.reset = () => {
     sink.requests = 0;
+    sink.otlpRequests = 0;
     sink.bytes = 0;
     sink.events = [];
   };
