@@ -26,8 +26,9 @@ async function runWorker(kind, target, settings) {
         if (msg.type === "phase") {
           // Flushed and settled in the child: what arrived is what arrives.
           const delivered = target.count ? target.count() : msg.ok;
+          const rejected = target.rejections ? target.rejections() : 0;
           target.clear?.();
-          result.phases.push({ ...msg, delivered });
+          result.phases.push({ ...msg, delivered, rejected });
         }
         if (msg.type === "done") return resolve();
         if (msg.type === "exportCall") target.clear?.();
@@ -80,6 +81,7 @@ export async function run(ctx) {
         flushMs: summarize(phases.map((p) => p.flushMs)),
         dropped: Math.max(...phases.map((p) => p.created - (kind === "noop" ? p.handed : p.delivered))),
         failedReported: Math.max(...phases.map((p) => p.failed)),
+        rejectedByReceiver: phases.reduce((a, p) => a + (p.rejected ?? 0), 0),
         cpuUsPerSpan: summarize(phases.map((p) => (p.cpuMs * 1000) / p.created)),
         deliveredPerS: summarize(phases.map((p) => (p.delivered / (p.producingMs + p.flushMs)) * 1000)),
       };
@@ -125,6 +127,8 @@ function render(ctx, settings, data, kinds) {
     }
   }
   out.push(table(["exporter", "target spans/s", "produced spans/s", "ELD p99 ms", "p99 added vs no-op", "ELD max ms", "flush ms", "process CPU µs per span", "dropped", "delivered spans/s (incl. flush)"], rows));
+  const rejected = kinds.flatMap((k) => data.perKind[k].perRate).reduce((a, r) => a + (r.rejectedByReceiver ?? 0), 0);
+  out.push(`\nRequests the receiver rejected (contract validation, all phases and rounds): ${rejected}.`);
   for (const kind of kinds.filter((k) => k !== "noop")) {
     const ok = data.perKind[kind].perRate.filter((r) => {
       const base = data.perKind.noop.perRate.find((x) => x.rate === r.rate);
