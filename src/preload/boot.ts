@@ -8,6 +8,8 @@ import { announceModules, registerEsmHook } from "./esm-hook.js";
 import { startSdk } from "./sdk.js";
 import { installExitHandlers } from "../exit/index.js";
 import { getState, releaseState } from "./state.js";
+import { announceWaitingInstrumentations } from "./lazy/index.js";
+import { currentEntryFacts, entryIsCommonJS } from "./lazy/entry-format.js";
 
 type GoPlan = Extract<Plan, { go: true }>;
 
@@ -38,8 +40,10 @@ export function bootFromRequireFlag(plan: GoPlan): void {
 export async function bootFromImportFlag(plan: GoPlan, parentUrl: string): Promise<void> {
   let hook;
   try {
-    hook = registerEsmHook(parentUrl);
-    plan.state.esmHookRegistered = true;
+    // A CommonJS entry needs no loader thread: its modules, and CommonJS packages it
+    // reaches with import(), are instrumented through require (src/preload/lazy).
+    if (!entryIsCommonJS(currentEntryFacts())) hook = registerEsmHook(parentUrl);
+    plan.state.esmHookRegistered = hook !== undefined;
   } catch (error) {
     plan.report(`could not register the ESM loader hook (${error instanceof Error ? error.message : String(error)}); only CommonJS modules are instrumented.`);
   }
@@ -58,11 +62,12 @@ export async function bootFromImportFlag(plan: GoPlan, parentUrl: string): Promi
  */
 export async function addEsmHookToRunningSdk(parentUrl: string, report: (line: string) => void): Promise<void> {
   const state = getState();
-  if (!state?.instrumentations || state.esmHookRegistered) return;
+  if (!state?.instrumentations || state.esmHookRegistered || entryIsCommonJS(currentEntryFacts())) return;
   try {
     const hook = registerEsmHook(parentUrl);
     state.esmHookRegistered = true;
     announceModules(state.instrumentations);
+    announceWaitingInstrumentations();
     await hook.waitUntilReady();
   } catch (error) {
     report(`could not register the ESM loader hook (${error instanceof Error ? error.message : String(error)}); only CommonJS modules are instrumented.`);

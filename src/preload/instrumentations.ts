@@ -3,15 +3,14 @@
  * its defaults (fs off), filtered by OTEL_NODE_ENABLED_INSTRUMENTATIONS /
  * OTEL_NODE_DISABLED_INSTRUMENTATIONS as read from our merged environment.
  * Constructing an instrumentation patches modules, so nothing calls this
- * unless tracing will really happen.
+ * unless tracing will really happen. Each one is required and constructed
+ * only when a module it patches is first loaded (src/preload/lazy).
  */
-import { getNodeAutoInstrumentations } from "@opentelemetry/auto-instrumentations-node";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import type { AxonPushOtelConfig } from "../config/types.js";
 import type { Reporter } from "../config/report.js";
 import { KNOWN_INSTRUMENTATIONS, LOG_LIBRARIES, OFF_BY_DEFAULT, packageNameOf } from "./instrumentation-names.js";
-
-type InputConfigs = NonNullable<Parameters<typeof getNodeAutoInstrumentations>[0]>;
+import { startLazyInstrumentations } from "./lazy/index.js";
 
 export interface InstrumentationChoice {
   enabled: string[];
@@ -53,5 +52,7 @@ export function createInstrumentations(config: AxonPushOtelConfig, options: Crea
     inputs[packageNameOf(name)] = { enabled: enabled.includes(name) };
     if (LOG_LIBRARIES.includes(name) && !options.sendLogRecords) inputs[packageNameOf(name)]!.disableLogSending = true;
   }
-  return getNodeAutoInstrumentations(inputs as InputConfigs);
+  // The config getNodeAutoInstrumentations would give each one; only those that
+  // patch no module by name are constructed now, the others on first load.
+  return startLazyInstrumentations(enabled, (spec) => ({ ...inputs[spec.packageName] })).eager;
 }

@@ -36,14 +36,20 @@ export function installImportTrigger(lazy: LazyInstrumentations): () => void {
   };
   addHook(activateOnImport);
 
-  // Creating a Hook is how import-in-the-middle announces module names to the
-  // loader (over the message channel, when one is registered); the loader
-  // then wraps them when imported. The callback has nothing to do:
-  // `activateOnImport` does the work.
-  const announcement = new Hook(names, () => undefined);
+  const announcement = announceToLoader(names);
 
   return () => {
     removeHook(activateOnImport);
     announcement.unhook();
   };
+}
+
+/**
+ * Creating a Hook is how import-in-the-middle announces module names to the
+ * loader (over the message channel, when one is registered); the loader then
+ * wraps them when imported. The callback has nothing to do: the hook added
+ * by `installImportTrigger` does the work.
+ */
+export function announceToLoader(names: string[]): Hook {
+  return new Hook(names, () => undefined);
 }

@@ -7,10 +7,11 @@
  * register, which requires all 41 packages whether the app uses them or not.
  */
 import { InstrumentationBase, type Instrumentation } from "@opentelemetry/instrumentation";
-import { installImportTrigger } from "./import-trigger.js";
+import { announceToLoader, installImportTrigger } from "./import-trigger.js";
 import { INSTRUMENTATION_TABLE } from "./instrumentation-table.js";
 import { LazyInstrumentations, type InstrumentationConfigFor } from "./lazy-instrumentations.js";
 import { installRequireTrigger } from "./require-trigger.js";
+import { getState } from "../state.js";
 
 export { INSTRUMENTATION_TABLE } from "./instrumentation-table.js";
 export { LazyInstrumentations } from "./lazy-instrumentations.js";
@@ -43,7 +44,7 @@ export function startLazyInstrumentations(enabledNames: readonly string[], confi
   // activation created it, the require() running at that moment would have
   // started before the patch and return its module unpatched.
   new RequireHookPrimer("axonpush-otel-lazy-instrumentations", "0.0.0", { enabled: false });
-  const uninstallRequire = installRequireTrigger(lazy);
+  const uninstallRequire = installRequireTrigger(lazy, { patchImportsOfCommonJs: () => getState()?.esmHookRegistered !== true });
   const uninstallImport = installImportTrigger(lazy);
   const started: StartedInstrumentations = {
     eager,
@@ -56,4 +57,12 @@ export function startLazyInstrumentations(enabledNames: readonly string[], confi
   };
   current = started;
   return started;
+}
+
+/**
+ * For a loader registered after the instrumentations started (`--require`
+ * then `--import`): tell it the modules still waiting, so it wraps them.
+ */
+export function announceWaitingInstrumentations(): void {
+  if (current) announceToLoader(current.lazy.waitingModuleNames());
 }

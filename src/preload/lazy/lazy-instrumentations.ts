@@ -22,6 +22,7 @@ export class LazyInstrumentations {
   /** Names of the instrumentations constructed so far. */
   readonly activatedNames: string[] = [];
   private readonly waiting = new Map<string, InstrumentationSpec[]>();
+  private readonly targets = new Set<string>();
   private readonly log: DiagLogger = diag.createComponentLogger({ namespace: "axonpush-otel" });
 
   /** `specs`: the enabled instrumentations only; a disabled one is never required. */
@@ -34,6 +35,7 @@ export class LazyInstrumentations {
         const list = this.waiting.get(key) ?? [];
         list.push(spec);
         this.waiting.set(key, list);
+        this.targets.add(key);
       }
     }
   }
@@ -46,6 +48,11 @@ export class LazyInstrumentations {
   /** Whether loading this package (or core module) would activate something. */
   isWaitingFor(packageKey: string): boolean {
     return this.waiting.has(packageKey);
+  }
+
+  /** Whether an enabled instrumentation patches this package (activated or not). */
+  isTarget(packageKey: string): boolean {
+    return this.targets.has(packageKey);
   }
 
   get hasWaiting(): boolean {
