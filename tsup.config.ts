@@ -1,4 +1,28 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
+import {
+  BUNDLE_ALL_BUT_IITM,
+  LAZY_DIR,
+  bootAsSeparateBundlePlugin,
+  bootBundlePlugin,
+  lazyInstrumentationEntries,
+  lazyPiecesPlugin,
+} from "./scripts/preload-bundle.js";
+
+// The preload bundle and its lazy pieces (scripts/preload-bundle.ts): every
+// package bundled in its CommonJS build, so each exists once.
+const preloadBundle: Options = {
+  format: ["cjs"],
+  outExtension: () => ({ js: ".cjs" }),
+  dts: false,
+  target: "node20",
+  platform: "node",
+  clean: false,
+  noExternal: BUNDLE_ALL_BUT_IITM,
+  esbuildOptions(options) {
+    options.mainFields = ["main"];
+    options.conditions = [];
+  },
+};
 
 // Three artefacts: the library (ESM + CJS + types), the preload entry
 // (ESM for --import, CJS for --require) and the `axonpush-otel` CLI.
@@ -29,10 +53,11 @@ export default defineConfig([
     platform: "node",
     clean: false,
     // The ESM build awaits the loader hook (top-level await); the CJS build
-    // cannot and need not, so each format keeps only its own branch. ESM code
-    // splitting (tsup's default for esm) keeps OpenTelemetry out of the entry
-    // chunk; in CJS the lazily required module loads it. Either way it is
-    // loaded only when tracing really starts.
+    // cannot and need not, so each format keeps only its own branch. Both load
+    // the boot module from the preload bundle (dist/register-boot.cjs), and
+    // only when tracing really starts.
+    splitting: false,
+    esbuildPlugins: [bootAsSeparateBundlePlugin("./src/preload/boot.js", "src/preload/boot.ts")],
     esbuildOptions(options, context) {
       options.define = { ...options.define, __AXONPUSH_ESM__: context.format === "esm" ? "true" : "false" };
       // Drops the other format's branch entirely (a top-level `await` must not
@@ -42,6 +67,15 @@ export default defineConfig([
       // The CJS build's `import.meta.url` sits in the ESM-only branch that the define removes.
       if (context.format === "cjs") options.logOverride = { ...options.logOverride, "empty-import-meta": "silent" };
     },
+  },
+  // The preload bundle: OpenTelemetry and our start-up code in one file.
+  { ...preloadBundle, entry: { "register-boot": "src/preload/lazy/bundle-entry.ts" }, sourcemap: true, esbuildPlugins: [bootBundlePlugin()] },
+  // Its lazy pieces: one file per instrumentation, one for deferred exporters and detectors.
+  {
+    ...preloadBundle,
+    entry: { ...lazyInstrumentationEntries(), modules: "src/preload/lazy/deferred-modules.ts" },
+    outDir: `dist/${LAZY_DIR}`,
+    esbuildPlugins: [lazyPiecesPlugin()],
   },
   {
     entry: { cli: "src/cli.ts" },

@@ -14,6 +14,7 @@
  * wrappers import the node_modules copy, and a bundled copy would never see
  * them.
  */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -123,28 +124,30 @@ export function lazyPiecesPlugin(): Plugin {
  * For the register entries: the boot module is the separate bundle, not
  * bundled a second time. The ESM entry loads it with `createRequire`, not
  * `import()`: an ES import of a CommonJS file scans its whole source for
- * export names first (~90 ms for a large bundle).
+ * export names first (~90 ms for a large bundle). `bootSource` is read for
+ * the names the ESM entry may import.
  */
-export function bootAsSeparateBundlePlugin(bootImport: string): Plugin {
+export function bootAsSeparateBundlePlugin(bootImport: string, bootSource: string): Plugin {
   return {
     name: "axonpush-boot-separate",
     setup(build) {
-      const format = build.initialOptions.format;
-      const filter = new RegExp(`^${bootImport.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`);
-      if (format === "cjs") {
+      const filter = exactly([bootImport]);
+      if (build.initialOptions.format === "cjs") {
         build.onResolve({ filter }, () => ({ path: `./${BOOT_BUNDLE}`, external: true }));
         return;
       }
       build.onResolve({ filter }, () => ({ path: "boot", namespace: "axonpush-boot-esm" }));
-      build.onLoad({ filter: /.*/, namespace: "axonpush-boot-esm" }, () => ({
-        contents: [
-          'import { createRequire } from "node:module";',
-          `const boot = createRequire(import.meta.url)("./${BOOT_BUNDLE}");`,
-          "export const bootFromImportFlag = boot.bootFromImportFlag;",
-          "export const bootFromRequireFlag = boot.bootFromRequireFlag;",
-        ].join("\n"),
-        loader: "js",
-      }));
+      build.onLoad({ filter: /.*/, namespace: "axonpush-boot-esm" }, () => {
+        const names = [...readFileSync(path.join(ROOT, bootSource), "utf8").matchAll(/^export (?:async )?function (\w+)/gm)].map((m) => m[1]);
+        return {
+          contents: [
+            'import { createRequire } from "node:module";',
+            `const boot = createRequire(import.meta.url)("./${BOOT_BUNDLE}");`,
+            ...names.map((name) => `export const ${name} = boot.${name};`),
+          ].join("\n"),
+          loader: "js",
+        };
+      });
     },
   };
 }
