@@ -51,12 +51,15 @@ describe("missing required variables", () => {
 });
 
 describe("cost of an inert preload", () => {
-  const countOtelModules = 'console.log(Object.keys(require.cache).filter((k) => k.includes("node_modules/@opentelemetry")).length)';
+  // OpenTelemetry reaches the process either from node_modules or inside the
+  // preload's own SDK bundle (dist/register-boot.cjs); an inert preload loads neither.
+  const countSdkModules =
+    'console.log(Object.keys(require.cache).filter((k) => /node_modules[\\\\/]@opentelemetry|register-boot/.test(k)).length)';
   for (const flag of ["--import", "--require"]) {
-    it(`${flag}: loads no OpenTelemetry module when it stays inert, hundreds when it starts`, () => {
+    it(`${flag}: loads no OpenTelemetry code when it stays inert`, () => {
       const run = (extra: Record<string, string>) =>
         Number(
-          execFileSync(process.execPath, [flag, "axonpush-otel/register", "-e", countOtelModules], {
+          execFileSync(process.execPath, [flag, "axonpush-otel/register", "-e", countSdkModules], {
             cwd: REPO_ROOT,
             encoding: "utf8",
             stdio: ["ignore", "pipe", "pipe"],
@@ -65,7 +68,8 @@ describe("cost of an inert preload", () => {
         );
       expect(run({ AXONPUSH_DISABLED: "true" })).toBe(0);
       expect(run({ AXONPUSH_CHANNEL_ID: "" })).toBe(0);
-      expect(run({})).toBeGreaterThan(100);
+      // The same command with tracing on does load it, so the zeros above mean something.
+      expect(run({})).toBeGreaterThan(0);
     });
   }
 });
