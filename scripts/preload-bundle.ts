@@ -122,30 +122,35 @@ export function lazyPiecesPlugin(): Plugin {
 
 /**
  * For the register entries: the boot module is the separate bundle, not
- * bundled a second time. The ESM entry loads it with `createRequire`, not
- * `import()`: an ES import of a CommonJS file scans its whole source for
- * export names first (~90 ms for a large bundle). `bootSource` is read for
- * the names the ESM entry may import.
+ * bundled a second time, loaded with a V8 code cache
+ * (src/preload/lazy/code-cache.ts). Not with `import()` from the ESM entry:
+ * an ES import of a CommonJS file scans its whole source for export names
+ * first (~90 ms for a large bundle). `bootSource` is read for the names the
+ * entries may call; the cache is written after the first call returns, so it
+ * covers the start-up code that ran.
  */
 export function bootAsSeparateBundlePlugin(bootImport: string, bootSource: string): Plugin {
   return {
     name: "axonpush-boot-separate",
     setup(build) {
-      const filter = exactly([bootImport]);
-      if (build.initialOptions.format === "cjs") {
-        build.onResolve({ filter }, () => ({ path: `./${BOOT_BUNDLE}`, external: true }));
-        return;
-      }
-      build.onResolve({ filter }, () => ({ path: "boot", namespace: "axonpush-boot-esm" }));
-      build.onLoad({ filter: /.*/, namespace: "axonpush-boot-esm" }, () => {
-        const names = [...readFileSync(path.join(ROOT, bootSource), "utf8").matchAll(/^export (?:async )?function (\w+)/gm)].map((m) => m[1]);
+      const esm = build.initialOptions.format === "esm";
+      build.onResolve({ filter: exactly([bootImport]) }, () => ({ path: "boot", namespace: "axonpush-boot-loader" }));
+      build.onLoad({ filter: /.*/, namespace: "axonpush-boot-loader" }, () => {
+        const names = [...readFileSync(path.join(ROOT, bootSource), "utf8").matchAll(/^export (?:async )?function (\w+)/gm)].map((m) => m[1]!);
+        const bundlePath = esm
+          ? `fileURLToPath(new URL("./${BOOT_BUNDLE}", import.meta.url))`
+          : `require("node:path").join(__dirname, "${BOOT_BUNDLE}")`;
         return {
           contents: [
-            'import { createRequire } from "node:module";',
-            `const boot = createRequire(import.meta.url)("./${BOOT_BUNDLE}");`,
-            ...names.map((name) => `export const ${name} = boot.${name};`),
+            ...(esm ? ['import { fileURLToPath } from "node:url";'] : []),
+            `import { requireWithCodeCache } from ${JSON.stringify(path.join(ROOT, "src/preload/lazy/code-cache.ts"))};`,
+            `const boot = requireWithCodeCache(${bundlePath});`,
+            ...names.map(
+              (name) => `export function ${name}(...args) { try { return boot.exports.${name}(...args); } finally { boot.saveCache(); } }`,
+            ),
           ].join("\n"),
           loader: "js",
+          resolveDir: ROOT,
         };
       });
     },

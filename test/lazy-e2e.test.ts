@@ -62,6 +62,8 @@ describe("instrumentations on demand, CommonJS (--require)", () => {
     expect(scopes).toContain("@opentelemetry/instrumentation-express");
     expect(trace.map((span) => span.name)).toEqual(expect.arrayContaining(["router - /item/:id", "request handler - /express/item/:id"]));
     expect(await loaded(app), "pg still not required").not.toContain("pg");
+    // One copy of OpenTelemetry: everything came from the preload bundle and its lazy pieces.
+    expect(JSON.parse((await get(app, "/otel-files")).body)).toEqual([]);
   });
 
   it("activates pg on its first require: query spans under the request", async () => {

@@ -2,6 +2,7 @@
 // see which instrumentations have been required, and that a package required
 // late is still traced.
 //   GET /loaded    -> names of the instrumentation packages in require.cache
+//   GET /otel-files -> files loaded from node_modules/@opentelemetry (the preload bundles its own)
 //   GET /express/* -> requires express on first use and lets it answer
 //   GET /pg        -> requires pg on first use and runs one query (DATABASE_URL)
 //   GET /imported/* -> reaches express through import() (an ES import of CommonJS)
@@ -53,6 +54,7 @@ async function queryPg() {
 const server = http.createServer(async (req, res) => {
   try {
     if (req.url === "/loaded") return res.end(JSON.stringify(loadedInstrumentations()));
+    if (req.url === "/otel-files") return res.end(JSON.stringify(Object.keys(require.cache).filter((f) => /[\\/]node_modules[\\/]@opentelemetry[\\/]/.test(f))));
     if (req.url.startsWith("/express/")) return expressHandler()(req, res);
     if (req.url.startsWith("/imported/")) return (await importedExpress())(req, res);
     if (req.url === "/pg") return res.end(JSON.stringify({ two: await queryPg() }));
