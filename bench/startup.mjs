@@ -1,6 +1,9 @@
 // 1. Start-up: `node -e` and a small CommonJS Express app from spawn to
 // "listening", bare vs our preload vs the official register (--import and
 // --require). Wall time, peak RSS, modules loaded.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { runToExit, spawnUntilLine, killChild } from "./lib/child.mjs";
 import { makeVariants } from "./lib/variants.mjs";
 import { summarize, fmtSummary, fmt, ratio } from "./lib/stats.mjs";
@@ -25,7 +28,17 @@ export const CASES = {
 };
 
 /** One measured start: { wallMs, maxRssKiB, modules? }. */
-export async function measureStart(variant, app, { count = false } = {}) {
+export async function measureStart(variant, app, options = {}) {
+  if (!variant.freshTmpDir) return measureStartOnce(variant, app, options);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "axonpush-bench-tmp-"));
+  try {
+    return await measureStartOnce({ ...variant, env: { ...variant.env, TMPDIR: tmp } }, app, options);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function measureStartOnce(variant, app, { count = false } = {}) {
   const args = [...(count ? COUNTERS : []), ...variant.args];
   if (!app) {
     const r = await runToExit([...args, "-e", EXIT_REPORT], { env: variant.env });
@@ -57,7 +70,7 @@ export async function interleave(variants, rounds, measure) {
 
 export async function run(ctx) {
   const rounds = ctx.quick ? 5 : 15;
-  const ids = ["bare", "oursImport", "oursRequire", "officialImport", "officialRequire"];
+  const ids = ["bare", "oursImport", "oursRequire", "oursImportColdCache", "oursRequireColdCache", "officialImport", "officialRequire"];
   const variants = pickVariants(ctx, ids);
   const results = {};
   for (const [caseId, c] of Object.entries(CASES)) {
@@ -79,7 +92,7 @@ export async function run(ctx) {
 
 function render(ctx, rounds, results, variants) {
   const out = [];
-  out.push(`Each figure: median (min–max) of ${rounds} interleaved runs per variant. Wall time is measured by the harness from \`spawn()\` to the app's "listening" line (for \`node -e\`: to process exit). Peak RSS is \`process.resourceUsage().maxRSS\` reported by the child itself. Modules = distinct files loaded (CommonJS \`require.cache\` ∪ ESM files seen by a loader \`load\` hook), counted in a separate pass with the counters attached, never in the timed runs.`);
+  out.push(`Each figure: median (min–max) of ${rounds} interleaved runs per variant. Wall time is measured by the harness from \`spawn()\` to the app's "listening" line (for \`node -e\`: to process exit). Peak RSS is \`process.resourceUsage().maxRSS\` reported by the child itself. Modules = distinct files loaded (CommonJS \`require.cache\` ∪ ESM files seen by a loader \`load\` hook), counted in a separate pass with the counters attached, never in the timed runs. Our preload keeps a V8 code cache of its bundle under \`os.tmpdir()\`: the plain "ours" rows start with the cache an earlier start wrote (one untimed warm-up start per variant comes first); the "no code cache" rows get a fresh empty \`TMPDIR\` for every run (a first start: new container, Lambda cold start).`);
   if (!ctx.ours.available) out.push(`\n**Ours: not measured** — ${ctx.ours.reason}.`);
   for (const [caseId, c] of Object.entries(CASES)) {
     const r = results[caseId];
@@ -113,8 +126,11 @@ function render(ctx, rounds, results, variants) {
     const target = (id, off) => (r[id].wallMs.median - r.bare.wallMs.median) / (r[off].wallMs.median - r.bare.wallMs.median);
     const imp = target("oursImport", "officialImport");
     const req = target("oursRequire", "officialRequire");
+    const impCold = target("oursImportColdCache", "officialImport");
+    const reqCold = target("oursRequireColdCache", "officialRequire");
+    const verdict = (x) => `${fmt(x, 2)} → ${x <= 1 / 3 ? "met" : "NOT met"}`;
     out.push(
-      `\n**Target (Express app, overhead ≤ 1/3 of the official's):** --import ${fmt(imp, 2)} → ${imp <= 1 / 3 ? "met" : "NOT met"}; --require ${fmt(req, 2)} → ${req <= 1 / 3 ? "met" : "NOT met"}.`,
+      `\n**Target (Express app, overhead ≤ 1/3 of the official's):** with the code cache from an earlier start: --import ${verdict(imp)}; --require ${verdict(req)}. First start (empty cache): --import ${verdict(impCold)}; --require ${verdict(reqCold)}.`,
     );
   }
   return out.join("\n");
@@ -133,6 +149,11 @@ export function headline(data) {
     lines.push(
       `Ours: +${fmt(over("oursRequire"), 0)} ms (--require) = ${fmt(over("oursRequire") / over("officialRequire"), 2)} of the official's overhead; +${fmt(over("oursImport"), 0)} ms (--import, with the ESM hook) = ${fmt(over("oursImport") / over("officialImport"), 2)}; +${fmt(mib("oursImport"), 1)} MiB, ${r.oursImport.modules} files. Target ≤ 0.33: ${over("oursImport") / over("officialImport") <= 1 / 3 && over("oursRequire") / over("officialRequire") <= 1 / 3 ? "met" : "not met"}.`,
     );
+    if (r.oursImportColdCache) {
+      lines.push(
+        `Ours on a first start (empty code cache): +${fmt(over("oursRequireColdCache"), 0)} ms (--require) = ${fmt(over("oursRequireColdCache") / over("officialRequire"), 2)} of the official's; +${fmt(over("oursImportColdCache"), 0)} ms (--import) = ${fmt(over("oursImportColdCache") / over("officialImport"), 2)}.`,
+      );
+    }
   } else lines.push("Ours: not measured in this start-up run.");
   return lines;
 }

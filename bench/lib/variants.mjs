@@ -72,6 +72,24 @@ export function makeVariants(sinks, { extraEnv = {} } = {}) {
       args: ["--import", OURS],
       env: oursEnv(sinks.event.url, { AXONPUSH_TRANSPORT: "otlp", ...extraEnv }),
     },
+    // Our preload keeps a V8 code cache under os.tmpdir(): a fresh TMPDIR per
+    // run measures a first start (a new container, a Lambda cold start).
+    oursImportColdCache: {
+      id: "oursImportColdCache",
+      label: `ours --import, no code cache`,
+      family: "ours",
+      args: ["--import", OURS],
+      env: oursEnv(sinks.event.url, extraEnv),
+      freshTmpDir: true,
+    },
+    oursRequireColdCache: {
+      id: "oursRequireColdCache",
+      label: `ours --require, no code cache`,
+      family: "ours",
+      args: ["--require", OURS],
+      env: oursEnv(sinks.event.url, extraEnv),
+      freshTmpDir: true,
+    },
     officialImport: {
       id: "officialImport",
       label: "official --import",
