@@ -71,6 +71,20 @@ describe("requireWithCodeCache", () => {
     expect((second.exports as { helper: { answer: number } }).helper.answer).toBe(42);
   });
 
+  it("replaces the cache of an earlier build of the same bundle", () => {
+    const file = writeBundle();
+    requireWithCodeCache(file).saveCache();
+    const [first] = cacheFiles();
+    delete require.cache[file];
+    writeFileSync(file, "exports.rebuilt = true; // a different size");
+    const rebuilt = requireWithCodeCache(file);
+    expect((rebuilt.exports as { rebuilt: boolean }).rebuilt).toBe(true);
+    rebuilt.saveCache();
+    const after = cacheFiles();
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(first);
+  });
+
   it("ignores a cache directory others can write, or a symlink in its place", () => {
     const uid = process.getuid!();
     const shared = join(temp, `axonpush-otel-cache-${uid}`);

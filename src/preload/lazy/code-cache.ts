@@ -13,7 +13,7 @@
  * (read-only disk, another user's directory, rejected data) means a plain
  * compile, never an error.
  */
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from "node:fs";
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import Module from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -44,6 +44,15 @@ function privateCacheDirectory(): string | undefined {
     return directory;
   } catch {
     return undefined;
+  }
+}
+
+/** Caches of earlier builds of the same bundle (other size, mtime or Node version) are never read again. */
+function removeStaleCaches(current: string, bundleName: string): void {
+  const directory = path.dirname(current);
+  const prefix = `${bundleName}-`;
+  for (const name of readdirSync(directory)) {
+    if (name.startsWith(prefix) && name.endsWith(".v8") && name !== path.basename(current)) rmSync(path.join(directory, name), { force: true });
   }
 }
 
@@ -99,6 +108,7 @@ export function requireWithCodeCache(filename: string): LoadedWithCodeCache {
           closeSync(descriptor);
         }
         renameSync(temporary, cacheFile!);
+        removeStaleCaches(cacheFile!, path.basename(filename));
       } catch {
         // A read-only or full disk only costs the next start its cache.
       }
