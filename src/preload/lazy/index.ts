@@ -1,8 +1,10 @@
 /**
  * Instrumentations on demand: the enabled ones that patch a module by name
  * are required and constructed only when that module is first loaded
- * (`require`, or `import` under the preload's ESM hook); the others are
- * constructed now. A disabled instrumentation is never required at all.
+ * (`require()` or an `import` of a CommonJS file: require-trigger.ts; an
+ * `import` of a core or ES module under the loader hook: import-trigger.ts);
+ * the others are constructed now. A disabled instrumentation is never
+ * required at all.
  * This is most of what makes the preload start faster than the official
  * register, which requires all 41 packages whether the app uses them or not.
  */
