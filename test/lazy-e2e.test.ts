@@ -114,6 +114,20 @@ describe("instrumentations on demand, ES modules (--import)", () => {
   });
 });
 
+describe("--require then --import (NODE_OPTIONS plus a flag)", () => {
+  it("announces the still-waiting instrumentations to the loader registered second", async () => {
+    const app = await runFixture({
+      script: ESM_APP,
+      nodeArgs: ["--require", "axonpush-otel/register", "--import", "axonpush-otel/register"],
+      env: axonpushEnv(receiver.url),
+    });
+    expect((await get(app, "/express/item/5")).body).toBe('{"id":"5"}');
+    const trace = await waitForTrace(receiver, (s) => s.kind === "SERVER" && s.attributes["url.path"] === "/express/item/5", 2);
+    expect(expectWholeTree(trace).name).toBe("GET /express/item/:id");
+    expect(trace.some((span) => span.scope?.name === "@opentelemetry/instrumentation-express")).toBe(true);
+  });
+});
+
 describe("CommonJS app under --import (no loader thread)", () => {
   it("still traces express reached by a dynamic import() of a CommonJS package", async () => {
     const app = await runFixture({
