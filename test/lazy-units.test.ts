@@ -1,6 +1,6 @@
 // Unit tests for the on-demand instrumentation pieces that need no child
 // process: which package a load is about, and whether an entry runs as CommonJS.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -75,6 +75,14 @@ describe("entryIsCommonJS (whether --import needs the ESM loader thread)", () =>
     }
     expect(entryIsCommonJS(facts(undefined))).toBe(true); // node -e
     expect(entryIsCommonJS(facts(undefined, ["--input-type=module"]))).toBe(false);
+  });
+
+  it("follows a symlinked entry (a node_modules/.bin link) to the file Node runs", () => {
+    const esm = project("module");
+    const cjs = project(undefined);
+    writeFileSync(join(esm, "src/cli.js"), "");
+    symlinkSync(join(esm, "src/cli.js"), join(cjs, "src/cli"));
+    expect(entryIsCommonJS(facts(join(cjs, "src/cli")))).toBe(false);
   });
 
   it("keeps the hook when the package.json cannot be read", () => {

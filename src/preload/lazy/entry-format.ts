@@ -6,7 +6,7 @@
  * instrumented through `Module._load` (see require-trigger.ts). Anything
  * unclear counts as ES modules, so the hook stays.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 
 export interface EntryFacts {
@@ -27,11 +27,20 @@ const TYPE_DECIDES = new Set([".js", ".ts", ".jsx", ".tsx", ""]);
 export function entryIsCommonJS(facts: EntryFacts): boolean {
   if (facts.flags.some((flag) => ESM_FLAGS.some((pattern) => pattern.test(flag)))) return false;
   if (facts.argv1 === undefined) return true; // -e / -p / stdin: CommonJS unless --input-type=module
-  const file = path.resolve(facts.cwd, facts.argv1);
+  const file = realPath(path.resolve(facts.cwd, facts.argv1));
   const extension = path.extname(file);
   if (COMMONJS_EXTENSIONS.has(extension)) return true;
   if (ESM_EXTENSIONS.has(extension) || !TYPE_DECIDES.has(extension)) return false;
   return nearestPackageType(path.dirname(file)) === "commonjs";
+}
+
+/** Node runs the real file behind a symlink (a `node_modules/.bin` link, for one), under its package's type. */
+function realPath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
 }
 
 /** The `type` of the nearest package.json, as Node reads it; undefined when unreadable. */
