@@ -33,7 +33,7 @@ describe("packed tarball", () => {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
     const buffer = readFileSync(tarball);
     const arrayBuffer = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
-    const { messages } = await publint({ pkgDir: root, pack: { tarball: arrayBuffer }, strict: true });
+    const { messages } = await publint({ pack: { tarball: arrayBuffer }, strict: true });
     const readable = messages.map((m) => `${m.type}: ${formatMessage(m, pkg) ?? m.code}`);
     expect(readable).toEqual([]);
   });
