@@ -1,6 +1,7 @@
 // The exporter end to end: a real NodeTracerProvider + BatchSpanProcessor, real HTTP,
 // the strict local receiver (src/receiver) as the AxonPush API.
 import { context, diag, DiagLogLevel, SpanKind, SpanStatusCode, trace, type DiagLogger } from "@opentelemetry/api";
+import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
@@ -277,9 +278,47 @@ describe("through failures", () => {
     receiver.setDown(false);
     await exporter.forceFlush();
     await provider.forceFlush();
-    tracer.startSpan("after-recovery").end();
-    await provider.forceFlush();
-    expect(receiver.spans().some((s) => s.name === "after-recovery")).toBe(true);
+    // Sends fail fast for a short cool-down after the outage (circuit-breaker.ts); the first
+    // probe after it reconnects, and from then on spans are delivered again.
+    let recovered = false;
+    for (let attempt = 0; attempt < 20 && !recovered; attempt++) {
+      tracer.startSpan(`after-recovery-${attempt}`).end();
+      await provider.forceFlush().catch(() => undefined);
+      recovered = receiver.spans().some((s) => s.name.startsWith("after-recovery"));
+      if (!recovered) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(recovered).toBe(true);
     await source.shutdown();
+  });
+
+  it("receiver unreachable: a full batch fails within a few connection rounds instead of retrying every span", async () => {
+    // A port where nothing listens: every connection is refused.
+    const closed = await startLocalReceiver();
+    const deadUrl = closed.url;
+    await closed.close();
+    const { exporter } = setUp({ client: { baseUrl: deadUrl, maxRetries: 2 } });
+    const attempts: string[] = [];
+    const original = exporter.client.headersFor.bind(exporter.client);
+    vi.spyOn(exporter.client, "headersFor").mockImplementation((request, environment) => {
+      attempts.push(request.idempotencyKey);
+      return original(request, environment);
+    });
+    captureAllOutput();
+    const memory = new InMemorySpanExporter();
+    const source = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+    const sourceTracer = source.getTracer("doomed");
+    for (let i = 0; i < 512; i++) sourceTracer.startSpan(`doomed-${i}`).end();
+    cleanups.push(() => source.shutdown());
+
+    const result = await new Promise<ExportResult>((resolve) => exporter.export(memory.getFinishedSpans(), resolve));
+
+    // The whole batch was answered as undelivered, and only the first rounds of sends touched
+    // the network: the 8 events that open the breaker and the up to 8 that took their slots
+    // while they finished, each with its 2 retries. Without the breaker all 512 events would
+    // each have tried 3 times (1536 attempts) over about two minutes.
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(exporter.queueSize).toBe(0);
+    expect(new Set(attempts).size).toBeLessThanOrEqual(16);
+    expect(attempts.length).toBeLessThanOrEqual(16 * 3);
   });
 });
