@@ -53,6 +53,19 @@ describe("SIGTERM, the app has no handler, the backend never answers", () => {
   });
 });
 
+describe("SIGTERM, the app has no handler, the backend is down (connections dropped)", () => {
+  it("dies of the signal within the budget", async () => {
+    receiver.setDown(true);
+    try {
+      const { reference, traced } = await runWithAndWithout({ mode: "signal", receiverUrl: receiver.url, signal: "SIGTERM" });
+      expectSameEnding(traced, reference);
+      expectWithinBudget(traced);
+    } finally {
+      receiver.setDown(false);
+    }
+  });
+});
+
 describe("SIGINT twice while the backend never answers (an impatient Ctrl+C)", () => {
   it("the second signal ends the process at once, by the signal", async () => {
     receiver.failNext({ hang: true, times: 10_000 });
