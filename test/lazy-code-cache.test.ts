@@ -1,6 +1,6 @@
 // The preload bundle's loader: same module semantics as require(), a V8
 // code cache in a private directory, and no cache where others could write.
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -100,6 +100,16 @@ describe("requireWithCodeCache", () => {
     const other = writeBundle();
     requireWithCodeCache(other).saveCache();
     expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it("runs without a cache when the temp dir is missing, creating nothing (no recursive mkdir: it never returns under /proc)", () => {
+    const missing = join(temp, "missing", "deeper");
+    process.env.TMPDIR = missing;
+    const file = writeBundle();
+    const loaded = requireWithCodeCache(file);
+    loaded.saveCache();
+    expect((loaded.exports as { helper: { answer: number } }).helper.answer).toBe(42);
+    expect(existsSync(join(temp, "missing"))).toBe(false);
   });
 
   it("throws what the module throws, and leaves no half-loaded module behind", () => {

@@ -36,7 +36,13 @@ function privateCacheDirectory(): string | undefined {
   const uid = typeof process.getuid === "function" ? process.getuid() : undefined;
   const directory = path.join(tmpdir(), `axonpush-otel-cache-${uid ?? "user"}`);
   try {
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    // Not `recursive`: the temp dir exists or there is no cache (and recursive
+    // mkdirSync never returns on some paths, /proc for one).
+    mkdirSync(directory, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") return undefined;
+  }
+  try {
     const stats = lstatSync(directory);
     if (!stats.isDirectory()) return undefined;
     // Someone else's directory, or one others may write to, could hold crafted data.
