@@ -1,7 +1,9 @@
 /**
  * The bounded in-memory queue between `export()` and the network. Holds at
- * most `maxQueueSize` events (waiting plus being sent), sends with up to
- * `concurrency` requests in parallel, and settles each event's batch when
+ * most `maxQueueSize` spans (waiting plus being sent; a request counts for
+ * the spans it carries, so the bound means the same memory whether each
+ * request is one event or one OTLP batch), sends with up to `concurrency`
+ * requests in parallel, and settles a request's spans in their batch when
  * its send resolves. With `concurrency` 1 it is also the sync mode's
  * strictly ordered sender.
  */
@@ -27,13 +29,15 @@ export class DeliveryQueue {
   #waiting: (Entry | undefined)[] = [];
   #head = 0;
   readonly #sending = new Set<Entry>();
+  /** Spans in the waiting and sending requests. */
+  #heldSpans = 0;
   #idleWaiters: (() => void)[] = [];
 
   constructor(options: DeliveryQueueOptions) {
     this.#options = options;
   }
 
-  /** Events waiting for a free slot. */
+  /** Requests waiting for a free slot. */
   get waitingCount(): number {
     return this.#waiting.length - this.#head;
   }
@@ -42,20 +46,26 @@ export class DeliveryQueue {
     return this.#sending.size;
   }
 
-  /** Waiting plus being sent: what `maxQueueSize` bounds. */
+  /** Spans held, waiting plus being sent: what `maxQueueSize` bounds. */
   get size(): number {
-    return this.waitingCount + this.sendingCount;
+    return this.#heldSpans;
   }
 
   /**
-   * Accepts as many requests as fit, in order. The rest are refused: their
-   * batch is told they failed, and their number is returned for the drop count.
+   * Accepts requests in order while their spans fit. From the first that does
+   * not fit, the rest are refused: their batch is told their spans failed, and
+   * the number of refused spans is returned for the drop count.
    */
   enqueue(requests: readonly OutgoingRequest[], batch: BatchSettlement): number {
-    const room = Math.max(0, this.#options.maxQueueSize - this.size);
-    const accepted = Math.min(room, requests.length);
-    for (let i = 0; i < accepted; i++) this.#waiting.push({ request: requests[i]!, batch });
-    const refused = requests.length - accepted;
+    let refused = 0;
+    for (const request of requests) {
+      if (refused === 0 && this.#heldSpans + request.spanCount <= this.#options.maxQueueSize) {
+        this.#waiting.push({ request, batch });
+        this.#heldSpans += request.spanCount;
+      } else {
+        refused += request.spanCount;
+      }
+    }
     if (refused > 0) batch.failed(refused);
     this.#pump();
     return refused;
@@ -63,7 +73,7 @@ export class DeliveryQueue {
 
   /** Resolves once nothing waits and nothing is being sent. */
   whenIdle(): Promise<void> {
-    if (this.size === 0) return Promise.resolve();
+    if (this.#isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
@@ -80,7 +90,11 @@ export class DeliveryQueue {
     const abandoned = this.#waiting.slice(this.#head);
     this.#waiting = [];
     this.#head = 0;
-    for (const entry of abandoned) entry?.batch.failed(1);
+    for (const entry of abandoned) {
+      if (!entry) continue;
+      this.#heldSpans -= entry.request.spanCount;
+      entry.batch.failed(entry.request.spanCount);
+    }
     this.#notifyIfIdle();
   }
 
@@ -108,8 +122,9 @@ export class DeliveryQueue {
 
   #settle(entry: Entry, result: SendResult): void {
     if (!this.#sending.delete(entry)) return;
-    if (result.kind === "success") entry.batch.delivered(1);
-    else entry.batch.failed(1);
+    this.#heldSpans -= entry.request.spanCount;
+    if (result.kind === "success") entry.batch.delivered(entry.request.spanCount);
+    else entry.batch.failed(entry.request.spanCount);
     try {
       this.#options.onResult?.(entry.request, result);
     } finally {
@@ -118,8 +133,12 @@ export class DeliveryQueue {
     }
   }
 
+  #isIdle(): boolean {
+    return this.waitingCount === 0 && this.sendingCount === 0;
+  }
+
   #notifyIfIdle(): void {
-    if (this.size !== 0 || this.#idleWaiters.length === 0) return;
+    if (!this.#isIdle() || this.#idleWaiters.length === 0) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();

@@ -1,8 +1,12 @@
 /**
- * AxonPushSpanExporter: OpenTelemetry spans → AxonPush `app.span` events.
+ * AxonPushSpanExporter: OpenTelemetry spans → AxonPush, as `app.span` events
+ * (one `POST /event` per span, the default) or as OTLP batches
+ * (`transport: "otlp"`, one `POST /v1/traces` per batch). The two differ only
+ * in how spans become requests (request-builders.ts); queue, retries,
+ * reporting and the exit path are shared.
  *
- * On the caller, `export()` only maps each span to its final request and
- * puts it in a bounded queue; the network work happens afterwards (see
+ * On the caller, `export()` only maps the spans to their final requests and
+ * puts them in a bounded queue; the network work happens afterwards (see
  * delivery-queue.ts), and the batch's callback fires when its events are
  * settled. Every path calls the callback exactly once, and nothing here
  * throws into the application.
@@ -15,12 +19,11 @@ import { createEventTransport } from "../transport/create-transport.js";
 import type { OutgoingRequest, Transport } from "../transport/types.js";
 import { BatchSettlement } from "./batch-settlement.js";
 import { DeliveryQueue } from "./delivery-queue.js";
-import { mapSpan, type SpanMapping } from "./map-span.js";
 import { resolveExporterSettings, type AxonPushSpanExporterOptions, type ExporterSettings } from "./options.js";
 import { createPrivacy } from "./privacy.js";
 import { ProblemReporter } from "./problem-reporter.js";
+import { createRequestBuilder, type RequestBuilder } from "./request-builders.js";
 import { createResourceMapper } from "./resource.js";
-import { eventToRequest } from "./serialize.js";
 import { settlesWithin } from "./settles-within.js";
 
 /** @internal seams for tests; not part of the public options. */
@@ -35,7 +38,7 @@ export class AxonPushSpanExporter implements SpanExporter {
   /** @internal for the exit path */
   readonly environment: string | undefined;
   readonly #settings: ExporterSettings;
-  readonly #mapping: SpanMapping;
+  readonly #builder: RequestBuilder;
   readonly #transport: Transport;
   readonly #queue: DeliveryQueue;
   readonly #reporter: ProblemReporter;
@@ -52,13 +55,7 @@ export class AxonPushSpanExporter implements SpanExporter {
     this.#settings = resolveExporterSettings(options);
     this.environment = this.#settings.environment;
     const privacy = createPrivacy(this.#settings.redactKeys, this.#settings.maxContentLength);
-    this.#mapping = {
-      channelId: this.#settings.channelId,
-      environment: this.#settings.environment,
-      sync: this.#settings.mode === "sync",
-      privacy,
-      mapResource: createResourceMapper(this.#settings, privacy),
-    };
+    this.#builder = createRequestBuilder(this.#settings, privacy, createResourceMapper(this.#settings, privacy));
     this.#transport =
       internals.transport ??
       createEventTransport(this.client, { environment: this.environment, concurrency: this.#settings.concurrency });
@@ -71,8 +68,8 @@ export class AxonPushSpanExporter implements SpanExporter {
       transport: this.#transport,
       maxQueueSize: this.#settings.maxQueueSize,
       concurrency: this.#settings.concurrency,
-      onResult: (_request, result) => {
-        if (!this.#closed) this.#reporter.undelivered(result);
+      onResult: (request, result) => {
+        if (!this.#closed) this.#reporter.undelivered(result, request.spanCount);
       },
     });
   }
@@ -107,12 +104,7 @@ export class AxonPushSpanExporter implements SpanExporter {
 
   /** @internal for the exit path: turn spans into prepared requests without queueing them */
   prepare(spans: ReadableSpan[]): OutgoingRequest[] {
-    const requests: OutgoingRequest[] = [];
-    for (const span of spans) {
-      const request = this.#toRequest(span);
-      if (request) requests.push(request);
-    }
-    return requests;
+    return this.#builder.build(spans).requests;
   }
 
   /** @internal for the exit path: every request accepted but not yet settled (queued + in flight, and those cut off by the shutdown deadline) */
@@ -125,19 +117,15 @@ export class AxonPushSpanExporter implements SpanExporter {
     return this.#reporter.droppedCount;
   }
 
-  /** @internal events held right now (waiting plus being sent); never above maxQueueSize */
+  /** @internal spans held right now (waiting plus being sent); never above maxQueueSize */
   get queueSize(): number {
     return this.#queue.size;
   }
 
   #accept(spans: ReadableSpan[], batch: BatchSettlement): void {
     try {
-      const requests: OutgoingRequest[] = [];
-      for (const span of spans) {
-        const request = this.#toRequest(span);
-        if (request) requests.push(request);
-        else batch.failed(1);
-      }
+      const { requests, failedSpans } = this.#builder.build(spans);
+      if (failedSpans > 0) batch.failed(failedSpans);
       this.#reporter.dropped(this.#queue.enqueue(requests, batch));
     } catch (error) {
       logger.error("could not queue spans", error);
@@ -151,15 +139,6 @@ export class AxonPushSpanExporter implements SpanExporter {
     else this.#accept(spans, batch);
   }
 
-  #toRequest(span: ReadableSpan): OutgoingRequest | undefined {
-    try {
-      return eventToRequest(mapSpan(span, this.#mapping));
-    } catch (error) {
-      logger.error(`could not map span ${JSON.stringify(span?.name)}`, error);
-      return undefined;
-    }
-  }
-
   async #flush(): Promise<void> {
     while (this.#resourceWaits.size > 0) await Promise.all([...this.#resourceWaits.keys()]);
     await this.#queue.whenIdle();
@@ -170,7 +149,7 @@ export class AxonPushSpanExporter implements SpanExporter {
     const drained = await settlesWithin(this.#flush(), this.#settings.shutdownTimeoutMs);
     if (!drained) {
       this.#abandoned = this.#queue.pending();
-      logger.debug(`shutdown deadline passed with ${this.#abandoned.length} event(s) undelivered`);
+      logger.debug(`shutdown deadline passed with ${this.#abandoned.length} request(s) undelivered`);
       this.#queue.abandonWaiting();
       // A resource detector that never finishes must not leave its batches without an answer.
       for (const batch of this.#resourceWaits.values()) batch.failRemaining();

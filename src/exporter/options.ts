@@ -4,6 +4,7 @@
  */
 import type { AxonPushClient } from "../client.js";
 import { DEFAULT_MAX_CONTENT_LENGTH } from "./privacy.js";
+import type { TransportName } from "./request-builders.js";
 
 export interface AxonPushSpanExporterOptions {
   client: AxonPushClient;
@@ -14,9 +15,17 @@ export interface AxonPushSpanExporterOptions {
   serviceVersion?: string;
   /** Sent as `environment`, the `X-Axonpush-Environment` header and `deployment.environment`. */
   environment?: string;
-  /** `background` (default): queue and send concurrently. `sync`: one at a time, in order, `sync: true`. */
+  /**
+   * `background` (default): queue and send concurrently. `sync`: one at a time, in order, `sync: true`
+   * (with the otlp transport: one batch at a time, in order; OTLP has no persist-first flag).
+   */
   mode?: "background" | "sync";
-  /** Events held at most (waiting plus being sent); more are dropped and counted. Default 2048. */
+  /**
+   * `events` (default): one `POST /event` per span, as `app.span` events.
+   * `otlp`: each batch as one OTLP/HTTP protobuf request to `/v1/traces`, for busy services.
+   */
+  transport?: "events" | "otlp";
+  /** Spans held at most (waiting plus being sent, whichever transport); more are dropped and counted. Default 2048. */
   maxQueueSize?: number;
   /** Parallel requests in background mode. Default 8. */
   concurrency?: number;
@@ -38,6 +47,7 @@ export interface ExporterSettings {
   readonly serviceVersion?: string;
   readonly environment?: string;
   readonly mode: "background" | "sync";
+  readonly transport: TransportName;
   readonly maxQueueSize: number;
   /** Already 1 in sync mode. */
   readonly concurrency: number;
@@ -64,6 +74,7 @@ export function resolveExporterSettings(options: AxonPushSpanExporterOptions): E
     serviceVersion: nonEmpty(options.serviceVersion),
     environment: nonEmpty(options.environment),
     mode,
+    transport: options.transport === "otlp" ? "otlp" : "events",
     maxQueueSize: positiveInteger(options.maxQueueSize, DEFAULT_MAX_QUEUE_SIZE),
     concurrency: mode === "sync" ? 1 : positiveInteger(options.concurrency, DEFAULT_CONCURRENCY),
     redactKeys: Object.freeze([...(options.redactKeys ?? [])]),

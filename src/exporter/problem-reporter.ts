@@ -40,7 +40,8 @@ export class ProblemReporter {
     return this.#droppedTotal;
   }
 
-  undelivered(result: SendResult): void {
+  /** `spanCount`: how many spans the request carried (an OTLP batch carries many). */
+  undelivered(result: SendResult, spanCount = 1): void {
     if (result.kind === "success" || this.#closed) return;
     const message = this.#scrub(result.message);
     if (result.status === 401 || result.status === 403) {
@@ -58,7 +59,8 @@ export class ProblemReporter {
     const more = this.#unsaidFailures > 0 ? ` (${this.#unsaidFailures} more since the last warning)` : "";
     this.#lastFailureWarning = now;
     this.#unsaidFailures = 0;
-    const what = result.kind === "failure" ? "AxonPush rejected a span" : "A span could not be delivered after retries";
+    const subject = spanCount === 1 ? "span" : `batch of ${spanCount} spans`;
+    const what = result.kind === "failure" ? `AxonPush rejected a ${subject}` : `A ${subject} could not be delivered after retries`;
     warnUser(`${what}: ${message}${more}`);
   }
 

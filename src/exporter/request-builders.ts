@@ -13,7 +13,11 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { logger } from "../diag.js";
 import type { OutgoingRequest } from "../transport/types.js";
 import { mapSpan, type SpanMapping } from "./map-span.js";
+import type { ExporterSettings } from "./options.js";
 import { otlpRequest, type OtlpRequestOptions } from "./otlp-request.js";
+import { createOtlpSpanViewer } from "./otlp-span-view.js";
+import type { Privacy } from "./privacy.js";
+import type { ResourceMapper } from "./resource.js";
 import { eventToRequest } from "./serialize.js";
 
 export type TransportName = "events" | "otlp";
@@ -72,4 +76,22 @@ export function otlpRequestBuilder(options: OtlpBuilderOptions): RequestBuilder 
       return { requests, failedSpans };
     },
   };
+}
+
+/** The builder the exporter's settings ask for; both share one privacy and one resource mapping. */
+export function createRequestBuilder(settings: ExporterSettings, privacy: Privacy, mapResource: ResourceMapper): RequestBuilder {
+  if (settings.transport === "otlp") {
+    return otlpRequestBuilder({
+      channelId: settings.channelId,
+      viewSpans: createOtlpSpanViewer(privacy, mapResource),
+      maxSpansPerRequest: Math.min(OTLP_MAX_SPANS_PER_REQUEST, settings.maxQueueSize),
+    });
+  }
+  return eventRequestBuilder({
+    channelId: settings.channelId,
+    environment: settings.environment,
+    sync: settings.mode === "sync",
+    privacy,
+    mapResource,
+  });
 }

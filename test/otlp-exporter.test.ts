@@ -1,0 +1,193 @@
+// The exporter with `transport: "otlp"`: a real NodeTracerProvider +
+// BatchSpanProcessor, real HTTP, the local receiver's /v1/traces. Same
+// guarantees as the events transport: forceFlush drains, retries keep the
+// Idempotency-Key, Retry-After is honoured, 401 is told once, the queue is
+// bounded (in spans), and the exit path finds and resends the OTLP requests.
+import { context, diag, DiagLogLevel, SpanKind, trace, type DiagLogger } from "@opentelemetry/api";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { AxonPushClient, type AxonPushClientOptions } from "../src/client.js";
+import { collectUndelivered } from "../src/exit/exit-delivery.js";
+import { AxonPushSpanExporter, type AxonPushSpanExporterOptions } from "../src/exporter/index.js";
+import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+
+const API_KEY = "ak_otlp_secret_91b2";
+const TENANT = "org_otlp";
+
+let receiver: LocalReceiver;
+const cleanups: (() => Promise<unknown> | void)[] = [];
+
+beforeEach(async () => {
+  receiver = await startLocalReceiver({ apiKey: API_KEY, tenantId: TENANT });
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await receiver.close();
+  vi.restoreAllMocks();
+});
+
+function setUp(options: { client?: Partial<AxonPushClientOptions>; exporter?: Partial<AxonPushSpanExporterOptions> } = {}) {
+  const client = new AxonPushClient({ apiKey: API_KEY, tenantId: TENANT, baseUrl: receiver.url, ...options.client });
+  const exporter = new AxonPushSpanExporter({
+    client,
+    channelId: "ch_otlp",
+    serviceName: "checkout-api",
+    environment: "staging",
+    transport: "otlp",
+    ...options.exporter,
+  });
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ "service.name": "from-resource", "host.name": "box-7" }),
+    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 20 })],
+  });
+  cleanups.push(() => provider.shutdown());
+  return { client, exporter, provider, tracer: provider.getTracer("otlp-test", "0.0.1") };
+}
+
+/** The Idempotency-Key and time of every single try. */
+function recordTries(client: AxonPushClient) {
+  const tries: { key: string; path: string; at: number }[] = [];
+  const original = client.headersFor.bind(client);
+  vi.spyOn(client, "headersFor").mockImplementation((request, environment) => {
+    tries.push({ key: request.idempotencyKey, path: request.path, at: Date.now() });
+    return original(request, environment);
+  });
+  return tries;
+}
+
+function captureWarnings() {
+  const lines: string[] = [];
+  const emitWarning = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (lines.push(String(chunk)), true));
+  const record = (message: string, ...args: unknown[]) => lines.push(`${message} ${args.map(String).join(" ")}`);
+  const logger: DiagLogger = { error: record, warn: record, info: record, debug: record, verbose: record };
+  diag.setLogger(logger, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+  cleanups.push(() => diag.disable());
+  return { lines, emitWarning };
+}
+
+/** Ended spans from a provider of their own, to hand to export() directly. */
+function endedSpans(count: number, prefix: string): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const source = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+  const tracer = source.getTracer("load");
+  for (let i = 0; i < count; i++) tracer.startSpan(`${prefix}-${i}`).end();
+  return memory.getFinishedSpans();
+}
+
+describe('transport: "otlp"', () => {
+  it("sends a batch as one OTLP request with the AxonPush headers; forceFlush returns once it is stored", async () => {
+    const { provider, tracer } = setUp();
+    const root = tracer.startSpan("POST /checkout", { kind: SpanKind.SERVER });
+    const inRoot = trace.setSpan(context.active(), root);
+    tracer.startSpan("db.query", { kind: SpanKind.CLIENT, attributes: { "db.rows_affected": 1 } }, inRoot).end();
+    tracer.startSpan("llm.call", { attributes: { prompt_tokens: 128, "http.request.header.authorization": "Bearer x" } }, inRoot).end();
+    root.end();
+    await provider.forceFlush();
+
+    expect(receiver.rejections).toEqual([]);
+    expect(receiver.events).toHaveLength(1);
+    expect(receiver.events[0]!.headers).toMatchObject({
+      "content-type": "application/x-protobuf",
+      "x-axonpush-channel": "ch_otlp",
+      "x-axonpush-environment": "staging",
+      "x-tenant-id": TENANT,
+    });
+    expect(receiver.events[0]!.idempotencyKey).toBeTruthy();
+    const spans = receiver.spans();
+    expect(spans.map((s) => s.via)).toEqual(["otlp", "otlp", "otlp"]);
+    const rootSpan = spans.find((s) => s.name === "POST /checkout")!;
+    expect(rootSpan).toMatchObject({ kind: "SERVER", traceId: root.spanContext().traceId, spanId: root.spanContext().spanId });
+    for (const child of spans.filter((s) => s !== rootSpan)) expect(child.parentSpanId).toBe(rootSpan.spanId);
+    const llm = spans.find((s) => s.name === "llm.call")!;
+    expect(llm.attributes).toEqual({ prompt_tokens: "128", "http.request.header.authorization": "[REDACTED]" });
+    expect(llm.resource).toMatchObject({ "service.name": "checkout-api", "deployment.environment": "staging", "host.name": "box-7" });
+  });
+
+  it("5xx then success: the batch is stored once, the same Idempotency-Key on every try", async () => {
+    const { client, provider, tracer } = setUp();
+    const tries = recordTries(client);
+    receiver.failNext({ status: 503, times: 2 });
+    for (let i = 0; i < 5; i++) tracer.startSpan(`flaky-${i}`).end();
+    await provider.forceFlush();
+    expect(receiver.spans()).toHaveLength(5);
+    expect(receiver.events).toHaveLength(1);
+    expect(tries.map((t) => t.path)).toEqual(["/v1/traces", "/v1/traces", "/v1/traces"]);
+    expect(new Set(tries.map((t) => t.key))).toEqual(new Set([receiver.events[0]!.idempotencyKey]));
+  });
+
+  it("429 with Retry-After: waits what the server asked", async () => {
+    const { client, provider, tracer } = setUp();
+    const tries = recordTries(client);
+    receiver.failNext({ status: 429, retryAfter: "1" });
+    tracer.startSpan("rate-limited").end();
+    await provider.forceFlush();
+    expect(receiver.spans()).toHaveLength(1);
+    expect(tries).toHaveLength(2);
+    expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it("401: one warning in total, naming AXONPUSH_API_KEY, never the key; the batch's spans are reported failed", async () => {
+    const output = captureWarnings();
+    const { provider, tracer } = setUp({ client: { apiKey: "ak_wrong_value_5150" } });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 20; i++) tracer.startSpan(`unauthorised-${round}-${i}`).end();
+      const outcome = await provider.forceFlush().then(() => "resolved", (errors: unknown) => String(errors));
+      expect(outcome).toContain("20 span(s) of this batch were not delivered");
+    }
+    expect(receiver.requestCount).toBe(3); // one request per batch, never retried
+    const warnings = output.emitWarning.mock.calls.map((call) => String(call[0]));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("AXONPUSH_API_KEY");
+    expect([...output.lines, ...warnings].join("\n")).not.toContain("ak_wrong_value_5150");
+  });
+
+  it("bounds the queue in spans: batches that do not fit are dropped whole and counted", async () => {
+    captureWarnings();
+    const { exporter } = setUp({ client: { maxRetries: 0 }, exporter: { maxQueueSize: 250, concurrency: 1, shutdownTimeoutMs: 100 } });
+    receiver.failNext({ hang: true, times: 1000 });
+    const batch = endedSpans(100, "load");
+    const results: number[] = [];
+    for (let i = 0; i < 5; i++) exporter.export(batch, (result) => results.push(result.code));
+    // Two batches of 100 fit in 250 spans; the other three are refused at once.
+    expect(exporter.queueSize).toBe(200);
+    expect(exporter.droppedSpanCount).toBe(300);
+    expect(results).toEqual([1, 1, 1]);
+    expect(exporter.pendingRequests().map((r) => r.spanCount)).toEqual([100, 100]);
+  });
+
+  it("cuts a batch larger than the queue into requests that fit", async () => {
+    const { exporter, provider } = setUp({ exporter: { maxQueueSize: 40 } });
+    const done = new Promise<number>((resolve) => exporter.export(endedSpans(100, "big"), (result) => resolve(result.code)));
+    expect(await done).toBe(1); // 40 delivered, the rest did not fit
+    await provider.forceFlush();
+    expect(receiver.spans()).toHaveLength(40);
+    expect(exporter.droppedSpanCount).toBe(60);
+  });
+
+  it("gives the exit path its OTLP requests, which resend as they are and are stored once", async () => {
+    const { exporter } = setUp({ exporter: { shutdownTimeoutMs: 100 } });
+    receiver.failNext({ hang: true });
+    exporter.export(endedSpans(7, "in-flight"), () => {});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const pending = exporter.pendingRequests();
+    expect(pending.map((r) => [r.path, r.spanCount])).toEqual([["/v1/traces", 7]]);
+
+    const prepared = exporter.prepare(endedSpans(3, "buffered"));
+    expect(prepared.map((r) => [r.path, r.contentType, r.spanCount])).toEqual([["/v1/traces", "application/x-protobuf", 3]]);
+
+    const resolved = collectUndelivered({ exporter });
+    expect(resolved).toHaveLength(1);
+    expect(resolved[0]!.url).toBe(`${receiver.url}/v1/traces`);
+    expect(resolved[0]!.headers).toMatchObject({ "X-Axonpush-Channel": "ch_otlp", "Idempotency-Key": pending[0]!.idempotencyKey });
+    // Send it the way the exit-time sender does, twice: the second is a replay, not a new batch.
+    for (let i = 0; i < 2; i++) {
+      const response = await fetch(resolved[0]!.url, { method: "POST", headers: resolved[0]!.headers, body: resolved[0]!.body });
+      expect(response.status).toBe(200);
+    }
+    expect(receiver.spans().map((s) => s.name).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `in-flight-${i}`).sort());
+    expect(receiver.events).toHaveLength(1);
+  });
+});
