@@ -26,20 +26,23 @@ export interface OtlpRequestOptions {
   readonly encoding?: OtlpEncoding;
 }
 
-const ENCODINGS = {
-  protobuf: { serializer: ProtobufTraceSerializer, contentType: "application/x-protobuf" },
-  json: { serializer: JsonTraceSerializer, contentType: "application/json" },
-} as const;
+const CONTENT_TYPES = { protobuf: "application/x-protobuf", json: "application/json" } as const;
+
+// Read at call time, never at module load: in the preload bundle the serializers'
+// package is a deferred stand-in that loads on first use (src/preload/lazy), so an
+// app on the events transport never loads it, and loading it while the bundle is
+// still being evaluated would be too early.
+const serializerFor = (encoding: OtlpEncoding) => (encoding === "json" ? JsonTraceSerializer : ProtobufTraceSerializer);
 
 /** Undefined for an empty batch; throws only if the serializer does (the caller fails the batch). */
 export function otlpRequest(spans: readonly ReadableSpan[], options: OtlpRequestOptions): OutgoingRequest | undefined {
   if (spans.length === 0) return undefined;
-  const { serializer, contentType } = ENCODINGS[options.encoding ?? "protobuf"];
-  const body = serializer.serializeRequest(options.viewSpans(spans));
+  const encoding = options.encoding ?? "protobuf";
+  const body = serializerFor(encoding).serializeRequest(options.viewSpans(spans));
   if (!body) throw new Error("the OTLP serializer returned no body");
   return {
     path: OTLP_TRACES_PATH,
-    contentType,
+    contentType: CONTENT_TYPES[encoding],
     body,
     idempotencyKey: randomUUID(),
     spanCount: spans.length,

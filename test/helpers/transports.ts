@@ -9,9 +9,11 @@ export interface TransportCase {
   readonly env: Readonly<Record<string, string>>;
   /** The ingest path the exporter posts to. */
   readonly path: string;
+  /** `ReceivedSpan.via` of the spans it delivers. */
+  readonly via: "event" | "otlp";
 }
 
-export const EVENTS_TRANSPORT: TransportCase = { name: "events", env: {}, path: "/event" };
-export const OTLP_TRANSPORT: TransportCase = { name: "otlp", env: { AXONPUSH_TRANSPORT: "otlp" }, path: "/v1/traces" };
+export const EVENTS_TRANSPORT: TransportCase = { name: "events", env: {}, path: "/event", via: "event" };
+export const OTLP_TRANSPORT: TransportCase = { name: "otlp", env: { AXONPUSH_TRANSPORT: "otlp" }, path: "/v1/traces", via: "otlp" };
 
 export const TRANSPORTS: readonly TransportCase[] = [EVENTS_TRANSPORT, OTLP_TRANSPORT];
