@@ -144,6 +144,22 @@ describe('transport: "otlp"', () => {
     expect([...output.lines, ...warnings].join("\n")).not.toContain("ak_wrong_value_5150");
   });
 
+  it("sync mode: one batch at a time, in order, with no event-only fields", async () => {
+    const { exporter } = setUp({ exporter: { mode: "sync" } });
+    // A slow first answer: with parallel sends the later batches would be stored first.
+    receiver.failNext({ delayMs: 300 });
+    const settled: string[] = [];
+    for (const name of ["first", "second", "third"]) {
+      exporter.export(endedSpans(4, name), () => settled.push(name));
+    }
+    await exporter.forceFlush();
+    expect(settled).toEqual(["first", "second", "third"]);
+    expect(receiver.events).toHaveLength(3);
+    const firstNameOf = (i: number) => receiver.events[i]!.body.resourceSpans[0].scopeSpans[0].spans[0].name;
+    expect([0, 1, 2].map(firstNameOf)).toEqual(["first-0", "second-0", "third-0"]);
+    expect(receiver.rejections).toEqual([]);
+  });
+
   it("bounds the queue in spans: batches that do not fit are dropped whole and counted", async () => {
     captureWarnings();
     const { exporter } = setUp({ client: { maxRetries: 0 }, exporter: { maxQueueSize: 250, concurrency: 1, shutdownTimeoutMs: 100 } });
