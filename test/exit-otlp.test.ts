@@ -1,0 +1,99 @@
+/**
+ * The exit paths under the batched transport (AXONPUSH_TRANSPORT=otlp): the
+ * exit code does not care which transport runs, and the exit-time delivery
+ * resends OTLP requests (protobuf, `X-Axonpush-Channel`) as readily as
+ * events. Same three checks as the events suite: spans arrived (over
+ * /v1/traces), the ending equals Node's own, within the budget.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { EXIT_MARGIN_MS, SHUTDOWN_TIMEOUT_MS, runWithAndWithout, type FixtureRun, type RunOptions } from "./exit-harness.js";
+import { OTLP_TRANSPORT } from "./helpers/transports.js";
+
+let receiver: LocalReceiver;
+
+beforeAll(async () => {
+  receiver = await startLocalReceiver({ apiKey: "exit-test-key", tenantId: "exit-test-tenant" });
+});
+afterAll(async () => {
+  await receiver.close();
+});
+beforeEach(() => receiver.reset());
+
+const OTLP = OTLP_TRANSPORT.env;
+
+function run(options: Omit<RunOptions, "preload" | "receiverUrl">) {
+  return runWithAndWithout({ ...options, receiverUrl: receiver.url, env: { ...OTLP, ...options.env } });
+}
+
+function spanNames(): string[] {
+  return receiver.spans().map((span) => span.name).sort();
+}
+
+function expectOverOtlp(): void {
+  expect(receiver.spans().length).toBeGreaterThan(0);
+  expect(receiver.spans().every((span) => span.via === "otlp")).toBe(true);
+}
+
+function expectSameEnding(traced: FixtureRun, reference: FixtureRun): void {
+  expect({ code: traced.code, signal: traced.signal }, traced.command).toEqual({ code: reference.code, signal: reference.signal });
+}
+
+function expectWithinBudget(run: FixtureRun, appDelayMs = 0): void {
+  expect(run.eventToExitMs, run.command).toBeDefined();
+  expect(run.eventToExitMs!, run.command).toBeLessThanOrEqual(appDelayMs + SHUTDOWN_TIMEOUT_MS + EXIT_MARGIN_MS);
+}
+
+describe("exit paths with AXONPUSH_TRANSPORT=otlp", () => {
+  it("process.exit(code) right after start-up: spans from the batch buffer arrive as OTLP", async () => {
+    const { reference, traced } = await run({ mode: "exit-code" });
+    expectSameEnding(traced, reference);
+    expect(spanNames()).toEqual(["exit-code.step", "exit-code.work"]);
+    expectOverOtlp();
+    expectWithinBudget(traced);
+  });
+
+  it("requests in flight at exit are resent under their keys: each span stored once", async () => {
+    receiver.failNext({ delayMs: 2_000, times: 1 });
+    const { reference, traced } = await run({ mode: "exit-in-flight", env: { FIXTURE_IN_FLIGHT_MS: "500" } });
+    expectSameEnding(traced, reference);
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    expect(spanNames()).toEqual(["exit-in-flight.step", "exit-in-flight.work"]);
+    expect(receiver.requestCount).toBeGreaterThanOrEqual(2);
+    expectOverOtlp();
+    expectWithinBudget(traced);
+  });
+
+  it("an uncaught exception: spans arrive, same code, same printed error", async () => {
+    const { reference, traced } = await run({ mode: "crash" });
+    expectSameEnding(traced, reference);
+    expect(traced.stderr).toBe(reference.stderr);
+    expect(spanNames()).toEqual(["crash.step", "crash.work"]);
+    expectOverOtlp();
+    expectWithinBudget(traced);
+  });
+
+  it("SIGTERM without a handler: spans arrive, then the process dies of SIGTERM", async () => {
+    const { reference, traced } = await run({ mode: "signal", signal: "SIGTERM" });
+    expectSameEnding(traced, reference);
+    expect(spanNames()).toEqual(["signal.step", "signal.work"]);
+    expectOverOtlp();
+    expectWithinBudget(traced);
+  });
+
+  it("SIGINT handled by the app, process.exit(42): spans arrive, code stands", async () => {
+    const { reference, traced } = await run({ mode: "signal-handled", signal: "SIGINT" });
+    expectSameEnding(traced, reference);
+    expect(spanNames()).toEqual(["shutdown.SIGINT", "signal-handled.step", "signal-handled.work"]);
+    expectOverOtlp();
+    expectWithinBudget(traced, 100);
+  });
+
+  it("natural end with a backend that never answers: ends within the budget, same code", async () => {
+    receiver.failNext({ hang: true, times: 10_000 });
+    const { reference, traced } = await run({ mode: "natural" });
+    expectSameEnding(traced, reference);
+    expect(receiver.requestCount).toBeGreaterThan(0);
+    expectWithinBudget(traced);
+  });
+});
