@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
 import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 import { ancestorsOf, expectWholeTree, findDescendant, waitForTrace } from "./helpers/trace-assertions.js";
+import { TRANSPORTS } from "./helpers/transports.js";
 
 const PRELOAD = ["--import", "axonpush-otel/register"];
 let receiver: LocalReceiver;
@@ -22,12 +23,16 @@ afterAll(async () => {
 const traceOf = (route: string, minSpans: number) =>
   waitForTrace(receiver, (s) => s.kind === "SERVER" && s.name === route, minSpans);
 
-describe("ESM Express app under --import", () => {
+describe.each(TRANSPORTS)("ESM Express app under --import ($name transport)", (transport) => {
+  // Every span of these tests must have come through this suite's transport.
+  afterEach(() => {
+    expect(new Set(receiver.spans().map((s) => s.via))).toEqual(new Set([transport.via]));
+  });
   it("sends one whole trace: SERVER -> manual span -> CLIENT fetch -> SERVER, with stringified attributes and the resource", async () => {
     const app = await runFixture({
       script: "fixtures/express-esm/app.mjs",
       nodeArgs: PRELOAD,
-      env: axonpushEnv(receiver.url, { AXONPUSH_ENVIRONMENT: "staging" }),
+      env: axonpushEnv(receiver.url, { AXONPUSH_ENVIRONMENT: "staging", ...transport.env }),
     });
     const response = await fetch(`http://127.0.0.1:${app.port}/chain`);
     expect(await response.json()).toEqual({ rows: 3 });
@@ -68,7 +73,7 @@ describe("ESM Express app under --import", () => {
   });
 
   it("marks a 500 answer's SERVER span as ERROR", async () => {
-    const app = await runFixture({ script: "fixtures/express-esm/app.mjs", nodeArgs: PRELOAD, env: axonpushEnv(receiver.url) });
+    const app = await runFixture({ script: "fixtures/express-esm/app.mjs", nodeArgs: PRELOAD, env: axonpushEnv(receiver.url, transport.env) });
     expect((await fetch(`http://127.0.0.1:${app.port}/fail`)).status).toBe(500);
     const trace = await traceOf("GET /fail", 2);
     const root = expectWholeTree(trace);
@@ -76,15 +81,15 @@ describe("ESM Express app under --import", () => {
     expect(root.attributes["http.response.status_code"] ?? root.attributes["http.status_code"]).toBe("500");
   });
 
-  it("never traces the exporter's own POST /event requests", async () => {
-    const app = await runFixture({ script: "fixtures/express-esm/app.mjs", nodeArgs: PRELOAD, env: axonpushEnv(receiver.url) });
+  it("never traces the exporter's own requests (POST /event or /v1/traces)", async () => {
+    const app = await runFixture({ script: "fixtures/express-esm/app.mjs", nodeArgs: PRELOAD, env: axonpushEnv(receiver.url, transport.env) });
     for (let i = 0; i < 3; i++) await fetch(`http://127.0.0.1:${app.port}/chain`);
     await receiver.waitForSpans((all) => all.filter((s) => s.name === "compute-answer").length === 3, 15_000);
     // Let a few more export rounds happen: if exports were traced, they would feed themselves.
     await new Promise((r) => setTimeout(r, 400));
     const spans = receiver.spans();
     const receiverPort = `:${receiver.port}`;
-    const aboutTheReceiver = spans.filter((s) => Object.values(s.attributes).some((v) => v.includes(receiverPort) || v === "/event"));
+    const aboutTheReceiver = spans.filter((s) => Object.values(s.attributes).some((v) => v.includes(receiverPort) || v === transport.path));
     expect(aboutTheReceiver.map((s) => `${s.kind} ${s.name}`)).toEqual([]);
     // Every span belongs to one of the three /chain traces.
     const roots = spans.filter((s) => !s.parentSpanId);
@@ -92,7 +97,7 @@ describe("ESM Express app under --import", () => {
   });
 
   it("injects the active trace and span ids into pino log lines", async () => {
-    const app = await runFixture({ script: "fixtures/express-esm/app.mjs", nodeArgs: PRELOAD, env: axonpushEnv(receiver.url) });
+    const app = await runFixture({ script: "fixtures/express-esm/app.mjs", nodeArgs: PRELOAD, env: axonpushEnv(receiver.url, transport.env) });
     await fetch(`http://127.0.0.1:${app.port}/log`);
     const trace = await traceOf("GET /log", 2);
     const line = app
@@ -109,7 +114,7 @@ describe("ESM Express app under --import", () => {
     const app = await runFixture({
       script: "fixtures/express-esm/app.mjs",
       nodeArgs: PRELOAD,
-      env: axonpushEnv(receiver.url, { AXONPUSH_DEBUG: "true", AXONPUSH_ENVIRONMENT: "dev" }),
+      env: axonpushEnv(receiver.url, { AXONPUSH_DEBUG: "true", AXONPUSH_ENVIRONMENT: "dev", ...transport.env }),
     });
     await fetch(`http://127.0.0.1:${app.port}/chain`);
     await traceOf("GET /chain", 6);
@@ -122,6 +127,7 @@ describe("ESM Express app under --import", () => {
       environment: "dev",
       channelId: "ch_e2e",
       baseUrl: receiver.url,
+      transport: transport.name,
       apiKey: "[REDACTED]",
     });
     expect(fields.instrumentations).toEqual(expect.arrayContaining(["http", "express", "undici", "pg"]));
@@ -131,7 +137,7 @@ describe("ESM Express app under --import", () => {
   });
 
   it("is quiet without debug: nothing on stderr", async () => {
-    const app = await runFixture({ script: "fixtures/express-esm/app.mjs", nodeArgs: PRELOAD, env: axonpushEnv(receiver.url) });
+    const app = await runFixture({ script: "fixtures/express-esm/app.mjs", nodeArgs: PRELOAD, env: axonpushEnv(receiver.url, transport.env) });
     await fetch(`http://127.0.0.1:${app.port}/chain`);
     await traceOf("GET /chain", 6);
     expect(app.stderr()).toBe("");

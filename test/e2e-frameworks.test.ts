@@ -6,6 +6,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
 import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 import { ancestorsOf, childrenOf, expectWholeTree, findDescendant, waitForTrace } from "./helpers/trace-assertions.js";
+import { TRANSPORTS } from "./helpers/transports.js";
 
 let receiver: LocalReceiver;
 
@@ -20,7 +21,11 @@ afterAll(async () => {
   await receiver.close();
 });
 
-describe("CommonJS app", () => {
+describe.each(TRANSPORTS)("CommonJS app ($name transport)", (transport) => {
+  // Every span of these tests must have come through this suite's transport.
+  afterEach(() => {
+    expect(new Set(receiver.spans().map((s) => s.via))).toEqual(new Set([transport.via]));
+  });
   const cases: { how: string; nodeArgs: string[]; extraEnv: Record<string, string> }[] = [
     { how: "NODE_OPTIONS=--require", nodeArgs: [], extraEnv: { NODE_OPTIONS: "--require axonpush-otel/register" } },
     { how: "--require flag", nodeArgs: ["--require", "axonpush-otel/register"], extraEnv: {} },
@@ -30,7 +35,7 @@ describe("CommonJS app", () => {
       const app = await runFixture({
         script: "fixtures/cjs-http/app.cjs",
         nodeArgs,
-        env: axonpushEnv(receiver.url, { AXONPUSH_SERVICE_NAME: "cjs-shop", ...extraEnv }),
+        env: axonpushEnv(receiver.url, { AXONPUSH_SERVICE_NAME: "cjs-shop", ...extraEnv, ...transport.env }),
       });
       expect(await (await fetch(`http://127.0.0.1:${app.port}/outer`)).text()).toBe("outer+inner");
 
@@ -46,7 +51,11 @@ describe("CommonJS app", () => {
   }
 });
 
-describe("pg app against PGlite over TCP", () => {
+describe.each(TRANSPORTS)("pg app against PGlite over TCP ($name transport)", (transport) => {
+  // Every span of these tests must have come through this suite's transport.
+  afterEach(() => {
+    expect(new Set(receiver.spans().map((s) => s.via))).toEqual(new Set([transport.via]));
+  });
   let db: PGlite;
   let pgServer: PGLiteSocketServer;
   let databaseUrl: string;
@@ -66,7 +75,7 @@ describe("pg app against PGlite over TCP", () => {
     const app = await runFixture({
       script: "fixtures/pg-app/app.mjs",
       nodeArgs: ["--import", "axonpush-otel/register"],
-      env: axonpushEnv(receiver.url, { DATABASE_URL: databaseUrl }),
+      env: axonpushEnv(receiver.url, { DATABASE_URL: databaseUrl, ...transport.env }),
     });
     const response = await fetch(`http://127.0.0.1:${app.port}/users`);
     expect(await response.json()).toEqual([{ id: 1, name: "ada" }]);
@@ -85,12 +94,16 @@ describe("pg app against PGlite over TCP", () => {
   });
 });
 
-describe("the seed's example in TypeScript under tsx", () => {
+describe.each(TRANSPORTS)("the seed's example in TypeScript under tsx ($name transport)", (transport) => {
+  // Every span of these tests must have come through this suite's transport.
+  afterEach(() => {
+    expect(new Set(receiver.spans().map((s) => s.via))).toEqual(new Set([transport.via]));
+  });
   it("POST /chat has llm.call and db.query children with the seed's attributes, stringified", async () => {
     const app = await runFixture({
       script: "fixtures/chat-ts/app.ts",
       nodeArgs: ["--import", "tsx", "--import", "axonpush-otel/register"],
-      env: axonpushEnv(receiver.url, { AXONPUSH_SERVICE_NAME: "my-api", AXONPUSH_ENVIRONMENT: "production" }),
+      env: axonpushEnv(receiver.url, { AXONPUSH_SERVICE_NAME: "my-api", AXONPUSH_ENVIRONMENT: "production", ...transport.env }),
     });
     const response = await fetch(`http://127.0.0.1:${app.port}/chat`, { method: "POST", body: JSON.stringify({ prompt: "hi" }) });
     expect(await response.json()).toEqual({ reply: "echo: hi" });
@@ -110,17 +123,28 @@ describe("the seed's example in TypeScript under tsx", () => {
       attributes: { "db.statement": "SELECT * FROM users WHERE id=$1", "db.rows_affected": "1" },
     });
     expect(root.resource).toMatchObject({ "service.name": "my-api", "deployment.environment": "production" });
-    const event = receiver.events.find((e) => e.body.spanId === llm.spanId)!;
-    expect(event.body).toMatchObject({ identifier: "llm.call", eventType: "app.span", channel_id: "ch_e2e", traceId: root.traceId });
+    if (transport.name === "events") {
+      const event = receiver.events.find((e) => e.body.spanId === llm.spanId)!;
+      expect(event.body).toMatchObject({ identifier: "llm.call", eventType: "app.span", channel_id: "ch_e2e", traceId: root.traceId });
+    } else {
+      // OTLP batches, addressed to the channel by header.
+      for (const request of receiver.events) {
+        expect(request.headers).toMatchObject({ "content-type": "application/x-protobuf", "x-axonpush-channel": "ch_e2e" });
+      }
+    }
   });
 });
 
-describe("Fastify app", () => {
+describe.each(TRANSPORTS)("Fastify app ($name transport)", (transport) => {
+  // Every span of these tests must have come through this suite's transport.
+  afterEach(() => {
+    expect(new Set(receiver.spans().map((s) => s.via))).toEqual(new Set([transport.via]));
+  });
   it("gets the http SERVER span per request (0.81 has no Fastify instrumentation), ERROR on a 500", async () => {
     const app = await runFixture({
       script: "fixtures/fastify-app/app.mjs",
       nodeArgs: ["--import", "axonpush-otel/register"],
-      env: axonpushEnv(receiver.url),
+      env: axonpushEnv(receiver.url, transport.env),
     });
     expect(await (await fetch(`http://127.0.0.1:${app.port}/items/7`)).json()).toEqual({ id: "7" });
     expect((await fetch(`http://127.0.0.1:${app.port}/broken`)).status).toBe(500);
