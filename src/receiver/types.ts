@@ -4,9 +4,9 @@
  * read what the receiver accepted through these types.
  */
 
-/** One accepted `POST /event` (after deduplication). */
+/** One accepted `POST /event` or `POST /v1/traces` request (after deduplication). */
 export interface ReceivedEvent {
-  /** The CreateEventDto exactly as sent. */
+  /** The CreateEventDto exactly as sent; for `/v1/traces`, the ExportTraceServiceRequest in OTLP/JSON form (hex ids). */
   body: Record<string, any>;
   /** Request headers with lower-cased names. */
   headers: Record<string, string>;
