@@ -4,6 +4,7 @@
 // read exactly like the same spans sent through `/event`.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { SpanKind, SpanStatusCode, TraceFlags } from "@opentelemetry/api";
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -132,6 +133,15 @@ describe("POST /v1/traces", () => {
     expect((await post("/v1/traces", '{"resourceSpans":{}}', { ...AUTH, "content-type": JSON_TYPE })).status).toBe(400);
     expect(receiver.spans()).toEqual([]);
     expect(receiver.rejections.map((r) => r.status)).toEqual([415, 400, 400, 400]);
+  });
+
+  it("accepts a gzip-compressed body, as OTLP/HTTP clients may send", async () => {
+    const body = gzipSync(ProtobufTraceSerializer.serializeRequest([makeSpan()])!);
+    const response = await post("/v1/traces", body, { ...AUTH, "content-type": PROTOBUF, "content-encoding": "gzip" });
+    expect(response.status).toBe(200);
+    expect(receiver.spans().map((s) => s.spanId)).toEqual([SPAN_ID]);
+    const refused = await post("/v1/traces", body, { ...AUTH, "content-type": PROTOBUF, "content-encoding": "br" });
+    expect(refused.status).toBe(415);
   });
 
   it.each([PROTOBUF, JSON_TYPE])("keeps the valid spans and reports the others as partial success (%s)", async (contentType) => {

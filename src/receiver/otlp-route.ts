@@ -9,6 +9,7 @@
  * Failure rules (`failNext`) apply here exactly as on `/event`: the server
  * applies them before any route runs.
  */
+import { gunzipSync } from "node:zlib";
 import { decodeOtlpRequest, otlpEncodingOf } from "./otlp-decode.js";
 import { otlpResponseJson, otlpSuccessReply, type PartialSuccess } from "./otlp-reply.js";
 import { loadOtlpTraceTypes, otlpTraceTypes } from "./otlp-schema.js";
@@ -28,6 +29,18 @@ function checkChannel(headers: Record<string, string>): Reply | undefined {
   return undefined;
 }
 
+/** OTLP/HTTP clients may gzip the body (`OTEL_EXPORTER_OTLP_COMPRESSION=gzip`); other encodings are refused. */
+function uncompressed(headers: Record<string, string>, body: Buffer): Buffer | Reply {
+  const encoding = (headers["content-encoding"] ?? "identity").trim().toLowerCase();
+  if (encoding === "identity") return body;
+  if (encoding !== "gzip") return errorReply(415, "unsupported_media_type", `Content-Encoding ${JSON.stringify(encoding)} is not supported`);
+  try {
+    return gunzipSync(body);
+  } catch {
+    return errorReply(400, "bad_request", "body is not valid gzip");
+  }
+}
+
 function handleTraces(context: RouteContext): Reply {
   const { headers, store } = context;
   const problem = checkAuth(headers, context.auth) ?? checkChannel(headers) ?? checkIdempotencyKey(headers);
@@ -41,8 +54,10 @@ function handleTraces(context: RouteContext): Reply {
     );
   }
 
+  const body = uncompressed(headers, context.body);
+  if (!Buffer.isBuffer(body)) return body;
   const types = otlpTraceTypes();
-  const decoded = decodeOtlpRequest(context.body, encoding, types);
+  const decoded = decodeOtlpRequest(body, encoding, types);
   if (!decoded.ok) return errorReply(400, "bad_request", decoded.message);
   let read: ReadOtlpSpans;
   try {
