@@ -160,6 +160,19 @@ describe('transport: "otlp"', () => {
     expect(receiver.rejections).toEqual([]);
   });
 
+  it("warns about spans the server refused within a 200 answer (OTLP partial success)", async () => {
+    const output = captureWarnings();
+    const { exporter } = setUp();
+    const [good, bad] = endedSpans(2, "partial");
+    const zeroIds = { ...bad!, spanContext: () => ({ ...bad!.spanContext(), traceId: "0".repeat(32) }) };
+    const code = await new Promise<number>((resolve) => exporter.export([good!, zeroIds], (result) => resolve(result.code)));
+    expect(code).toBe(0); // the request itself was accepted: nothing to retry
+    expect(receiver.spans().map((s) => s.name)).toEqual(["partial-0"]);
+    const warnings = output.emitWarning.mock.calls.map((call) => String(call[0]));
+    expect(warnings).toEqual([expect.stringContaining("1 of 2 span(s) refused (partial success)")]);
+    expect(warnings[0]).toContain("traceId");
+  });
+
   it("bounds the queue in spans: batches that do not fit are dropped whole and counted", async () => {
     captureWarnings();
     const { exporter } = setUp({ client: { maxRetries: 0 }, exporter: { maxQueueSize: 250, concurrency: 1, shutdownTimeoutMs: 100 } });

@@ -88,7 +88,8 @@ afterEach(async () => {
 describe("HttpTransport", () => {
   it("POSTs the body with every contract header and reports 201 as success", async () => {
     const result = await transport.send(request);
-    expect(result).toEqual({ kind: "success", status: 201 });
+    // A success also carries the answer's bytes (see SendResult), here the receiver's JSON.
+    expect(result).toMatchObject({ kind: "success", status: 201 });
     const [seen] = server.requests;
     expect(seen!.url).toBe("/event");
     expect(seen!.body).toBe(request.body);

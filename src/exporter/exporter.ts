@@ -21,6 +21,7 @@ import { BatchSettlement } from "./batch-settlement.js";
 import { DeliveryQueue } from "./delivery-queue.js";
 import { resolveExporterSettings, type AxonPushSpanExporterOptions, type ExporterSettings } from "./options.js";
 import { createPrivacy } from "./privacy.js";
+import { partialRejection } from "./otlp-response.js";
 import { ProblemReporter } from "./problem-reporter.js";
 import { createRequestBuilder, type RequestBuilder } from "./request-builders.js";
 import { createResourceMapper } from "./resource.js";
@@ -69,7 +70,10 @@ export class AxonPushSpanExporter implements SpanExporter {
       maxQueueSize: this.#settings.maxQueueSize,
       concurrency: this.#settings.concurrency,
       onResult: (request, result) => {
-        if (!this.#closed) this.#reporter.undelivered(result, request.spanCount);
+        if (this.#closed) return;
+        const partial = partialRejection(request, result);
+        if (partial) this.#reporter.undelivered(partial.result, partial.rejectedSpans);
+        else this.#reporter.undelivered(result, request.spanCount);
       },
     });
   }

@@ -120,15 +120,19 @@ function parseBaseUrl(baseUrl: string): URL | undefined {
 
 function readResponse(res: http.IncomingMessage, finish: (result: SendResult) => void): void {
   const status = res.statusCode ?? 0;
-  let text = "";
-  res.setEncoding("utf8");
-  res.on("data", (chunk: string) => {
-    if (text.length < MAX_RESPONSE_BYTES) text += chunk;
+  // Raw bytes: a success answer may be binary (an OTLP protobuf response with partial success).
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on("data", (chunk: Buffer) => {
+    if (size < MAX_RESPONSE_BYTES) chunks.push(chunk);
+    size += chunk.length;
   });
   res.on("end", () => {
     const retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
-    const message = status >= 200 && status <= 299 ? "" : errorMessageFrom(status, text);
-    finish(classifyResponse(status, message, retryAfterMs));
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    const ok = status >= 200 && status <= 299;
+    const result = classifyResponse(status, ok ? "" : errorMessageFrom(status, body.toString("utf8")), retryAfterMs);
+    finish(result.kind === "success" && body.length > 0 ? { ...result, body } : result);
   });
   // Premature close: the server may or may not have stored the event; a retry with the
   // same Idempotency-Key is safe either way.

@@ -28,7 +28,8 @@ export interface OutgoingRequest {
 }
 
 export type SendResult =
-  | { readonly kind: "success"; readonly status: number }
+  /** `body`: the answer's bytes when it had any (an OTLP response may report partially rejected spans). */
+  | { readonly kind: "success"; readonly status: number; readonly body?: Uint8Array }
   /** Never retried: 400, 401, 403, 404, 422, or a request that cannot be built. */
   | { readonly kind: "failure"; readonly status?: number; readonly message: string }
   /** Worth another try: 408, 429, 5xx, timeouts, connection errors. */
