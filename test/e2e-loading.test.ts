@@ -1,5 +1,5 @@
 // End to end: loading the preload twice, bad variable values, and `.env`.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
@@ -123,6 +123,8 @@ describe(".env in the working directory", () => {
   let dir: string;
   beforeAll(() => {
     // Inside the repository, so `axonpush-otel/register` still resolves by package name.
+    // tmp/ is git-ignored, so a fresh clone does not have it yet.
+    mkdirSync(join(REPO_ROOT, "tmp"), { recursive: true });
     dir = mkdtempSync(join(REPO_ROOT, "tmp", "dotenv-"));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
