@@ -1,22 +1,12 @@
 // End to end: an extra OTLP exporter beside AxonPush (OTEL_TRACES_EXPORTER /
 // an OTLP endpoint). The local receiver takes both POST /event and OTLP
 // POST /v1/traces, so one run shows every span reaching both backends.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { describe, expect, it } from "vitest";
+import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 import { expectWholeTree, waitForTrace } from "./helpers/trace-assertions.js";
 
-let receiver: LocalReceiver;
-beforeAll(async () => {
-  receiver = await startLocalReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT });
-});
-afterEach(async () => {
-  await killAllFixtures();
-  receiver.reset();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
 const otlpHeaders = `x-api-key=${TEST_API_KEY},x-tenant-id=${TEST_TENANT},x-axonpush-channel=ch_otlp`;
 

@@ -1,24 +1,13 @@
 // End to end: the ESM Express fixture under `--import axonpush-otel/register`,
 // against the local receiver, checked as whole trace trees.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 import { ancestorsOf, expectWholeTree, findDescendant, waitForTrace } from "./helpers/trace-assertions.js";
 import { TRANSPORTS } from "./helpers/transports.js";
 
 const PRELOAD = ["--import", "axonpush-otel/register"];
-let receiver: LocalReceiver;
-
-beforeAll(async () => {
-  receiver = await startLocalReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT });
-});
-afterEach(async () => {
-  await killAllFixtures();
-  receiver.reset();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
 const traceOf = (route: string, minSpans: number) =>
   waitForTrace(receiver, (s) => s.kind === "SERVER" && s.name === route, minSpans);

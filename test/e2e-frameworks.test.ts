@@ -3,23 +3,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 import { ancestorsOf, childrenOf, expectWholeTree, findDescendant, waitForTrace } from "./helpers/trace-assertions.js";
 import { TRANSPORTS } from "./helpers/transports.js";
 
-let receiver: LocalReceiver;
-
-beforeAll(async () => {
-  receiver = await startLocalReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT });
-});
-afterEach(async () => {
-  await killAllFixtures();
-  receiver.reset();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
 describe.each(TRANSPORTS)("CommonJS app ($name transport)", (transport) => {
   // Every span of these tests must have come through this suite's transport.

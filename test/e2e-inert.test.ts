@@ -2,24 +2,13 @@
 // missing, disabled, worker threads, package managers.
 import { execFileSync, spawnSync } from "node:child_process";
 import { realpathSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { describe, expect, it } from "vitest";
+import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, LOCAL_DETECTORS, REPO_ROOT, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 import { callOuter, CJS_APP, expectNothingSent, introspect, ourLines, REQUIRE } from "./helpers/cjs-app.js";
 import { waitForTrace } from "./helpers/trace-assertions.js";
 
-let receiver: LocalReceiver;
-
-beforeAll(async () => {
-  receiver = await startLocalReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT });
-});
-afterEach(async () => {
-  await killAllFixtures();
-  receiver.reset();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
 describe("missing required variables", () => {
   it("warns once naming the missing ones; the app runs untraced and unpatched, nothing is sent", async () => {

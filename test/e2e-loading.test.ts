@@ -1,24 +1,13 @@
 // End to end: loading the preload twice, bad variable values, and `.env`.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, REPO_ROOT, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 import { callOuter, CJS_APP, IMPORT, introspect, ourLines, REQUIRE } from "./helpers/cjs-app.js";
 import { expectWholeTree, waitForTrace } from "./helpers/trace-assertions.js";
 
-let receiver: LocalReceiver;
-
-beforeAll(async () => {
-  receiver = await startLocalReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT });
-});
-afterEach(async () => {
-  await killAllFixtures();
-  receiver.reset();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
 describe("loaded twice", () => {
   it("--require and --import together start one SDK: every span once", async () => {

@@ -2,23 +2,14 @@
 // with the default events transport and once with AXONPUSH_TRANSPORT=otlp,
 // must give the same trace trees (same spans, nesting, kinds, statuses,
 // attribute keys, resource) — only the carrier differs.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startLocalReceiver, type LocalReceiver, type ReceivedSpan } from "../src/receiver/index.js";
+import { describe, expect, it } from "vitest";
+import type { ReceivedSpan } from "../src/receiver/index.js";
+import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 import { expectWholeTree, waitForTrace } from "./helpers/trace-assertions.js";
 import { TRANSPORTS, type TransportCase } from "./helpers/transports.js";
 
-let receiver: LocalReceiver;
-beforeAll(async () => {
-  receiver = await startLocalReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT });
-});
-afterEach(async () => {
-  await killAllFixtures();
-  receiver.reset();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
 /**
  * A trace as comparable text: one line per span, indented under its parent,

@@ -5,20 +5,12 @@
  * events. Same three checks as the events suite: spans arrived (over
  * /v1/traces), the ending equals Node's own, within the budget.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { describe, expect, it } from "vitest";
+import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { EXIT_MARGIN_MS, SHUTDOWN_TIMEOUT_MS, runWithAndWithout, type FixtureRun, type RunOptions } from "./exit-harness.js";
 import { OTLP_TRANSPORT } from "./helpers/transports.js";
 
-let receiver: LocalReceiver;
-
-beforeAll(async () => {
-  receiver = await startLocalReceiver({ apiKey: "exit-test-key", tenantId: "exit-test-tenant" });
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => receiver.reset());
+const receiver = useSuiteReceiver({ apiKey: "exit-test-key", tenantId: "exit-test-tenant" });
 
 const OTLP = OTLP_TRANSPORT.env;
 

@@ -5,19 +5,11 @@
  * arrived, and that the time from the signal to the exit stays within the
  * shutdown budget, also when the receiver never answers.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { describe, expect, it } from "vitest";
+import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { EXIT_MARGIN_MS, SHUTDOWN_TIMEOUT_MS, runWithAndWithout, type FixtureRun } from "./exit-harness.js";
 
-let receiver: LocalReceiver;
-
-beforeAll(async () => {
-  receiver = await startLocalReceiver({ apiKey: "exit-test-key", tenantId: "exit-test-tenant" });
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => receiver.reset());
+const receiver = useSuiteReceiver({ apiKey: "exit-test-key", tenantId: "exit-test-tenant" });
 
 function spanNames(): string[] {
   return receiver.spans().map((span) => span.name).sort();

@@ -7,20 +7,13 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { describe, expect, it } from "vitest";
+import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { PACKAGE_ROOT, fixtureEnv } from "./exit-harness.js";
 
 const LAMBDA_FIXTURE = path.join(PACKAGE_ROOT, "fixtures", "exit", "lambda.mjs");
 
-let receiver: LocalReceiver;
-beforeAll(async () => {
-  receiver = await startLocalReceiver({ apiKey: "exit-test-key", tenantId: "exit-test-tenant" });
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => receiver.reset());
+const receiver = useSuiteReceiver({ apiKey: "exit-test-key", tenantId: "exit-test-tenant" });
 
 interface LambdaRun {
   signal: NodeJS.Signals | null;
