@@ -32,10 +32,12 @@ export class PendingSpanProcessor implements SpanProcessor {
   readonly maxSpans: number;
   // Insertion-ordered, so the oldest entry is the first one evicted.
   private readonly pending = new Set<ReadableSpan>();
-  // Spans the exporter already received. A batch processor placed *before*
-  // this one can export synchronously inside its onEnd (full batch), so the
-  // hand-off may be observed before our own onEnd; this keeps such a span
-  // from being remembered afterwards. Weak: it costs nothing once the span is gone.
+  // Spans handed off before our own onEnd saw them: a batch processor placed
+  // *before* this one can export synchronously inside its onEnd (full batch);
+  // this keeps such a span from being remembered afterwards. Only spans that
+  // were not pending go here: a span found pending has had its one onEnd
+  // already, and adding every span would cost a weak-table insert per span
+  // on the hot path plus ephemeron work in every GC (measured under load).
   private readonly handedOff = new WeakSet<ReadableSpan>();
   private evictedCount = 0;
   private trackedCount = 0;
@@ -59,8 +61,7 @@ export class PendingSpanProcessor implements SpanProcessor {
   /** Called with every batch the exporter receives: those spans are its business now. */
   markHandedOff(spans: readonly ReadableSpan[]): void {
     for (const span of spans) {
-      this.handedOff.add(span);
-      this.pending.delete(span);
+      if (!this.pending.delete(span)) this.handedOff.add(span);
     }
   }
 

@@ -45,18 +45,24 @@ export function privateAttributes(attributes: Attributes | undefined, privacy: P
   return out ?? attributes;
 }
 
-function privateEvents(events: readonly TimedEvent[], privacy: Privacy): TimedEvent[] {
-  return events.map((event) => {
+// Events and links are usually empty or untouched: hand back the span's own
+// array then, so the common span allocates nothing here.
+function privateEvents(events: TimedEvent[], privacy: Privacy): TimedEvent[] {
+  if (events.length === 0) return events;
+  const viewed = events.map((event) => {
     const attributes = privateAttributes(event.attributes, privacy);
     return attributes === event.attributes ? event : { ...event, attributes };
   });
+  return viewed.every((event, i) => event === events[i]) ? events : viewed;
 }
 
-function privateLinks(links: readonly Link[], privacy: Privacy): Link[] {
-  return links.map((link) => {
+function privateLinks(links: Link[], privacy: Privacy): Link[] {
+  if (links.length === 0) return links;
+  const viewed = links.map((link) => {
     const attributes = privateAttributes(link.attributes, privacy);
     return attributes === link.attributes ? link : { ...link, attributes };
   });
+  return viewed.every((link, i) => link === links[i]) ? links : viewed;
 }
 
 function privateStatus(status: SpanStatus, privacy: Privacy): SpanStatus {
@@ -81,24 +87,58 @@ export function createOtlpSpanViewer(privacy: Privacy, mapResource: ResourceMapp
 
   return (spans) => {
     const batchResources = new Map<Resource, Resource>();
-    return spans.map((span) => ({
-      name: span.name,
-      kind: span.kind,
-      spanContext: () => span.spanContext(),
-      parentSpanContext: span.parentSpanContext,
-      startTime: span.startTime,
-      endTime: span.endTime,
-      status: privateStatus(span.status, privacy),
-      attributes: privateAttributes(span.attributes, privacy),
-      links: privateLinks(span.links, privacy),
-      events: privateEvents(span.events, privacy),
-      duration: span.duration,
-      ended: span.ended,
-      resource: viewOfResource(span.resource, batchResources),
-      instrumentationScope: span.instrumentationScope,
-      droppedAttributesCount: span.droppedAttributesCount,
-      droppedEventsCount: span.droppedEventsCount,
-      droppedLinksCount: span.droppedLinksCount,
-    }));
+    return spans.map(
+      (span) => new PrivateSpanView(span, privacy, viewOfResource(span.resource, batchResources)),
+    );
   };
+}
+
+/**
+ * One class rather than an object literal with a closure per span: every
+ * view has the same shape for the serializer, and `spanContext` lives on the
+ * prototype instead of being a fresh function for each of the thousands of
+ * spans a busy service exports per second.
+ */
+class PrivateSpanView implements ReadableSpan {
+  readonly name: string;
+  readonly kind: ReadableSpan["kind"];
+  readonly parentSpanContext: ReadableSpan["parentSpanContext"];
+  readonly startTime: ReadableSpan["startTime"];
+  readonly endTime: ReadableSpan["endTime"];
+  readonly status: SpanStatus;
+  readonly attributes: Attributes;
+  readonly links: Link[];
+  readonly events: TimedEvent[];
+  readonly duration: ReadableSpan["duration"];
+  readonly ended: boolean;
+  readonly resource: Resource;
+  readonly instrumentationScope: ReadableSpan["instrumentationScope"];
+  readonly droppedAttributesCount: number;
+  readonly droppedEventsCount: number;
+  readonly droppedLinksCount: number;
+  readonly #span: ReadableSpan;
+
+  constructor(span: ReadableSpan, privacy: Privacy, resource: Resource) {
+    this.#span = span;
+    this.name = span.name;
+    this.kind = span.kind;
+    this.parentSpanContext = span.parentSpanContext;
+    this.startTime = span.startTime;
+    this.endTime = span.endTime;
+    this.status = privateStatus(span.status, privacy);
+    this.attributes = privateAttributes(span.attributes, privacy);
+    this.links = privateLinks(span.links, privacy);
+    this.events = privateEvents(span.events, privacy);
+    this.duration = span.duration;
+    this.ended = span.ended;
+    this.resource = resource;
+    this.instrumentationScope = span.instrumentationScope;
+    this.droppedAttributesCount = span.droppedAttributesCount;
+    this.droppedEventsCount = span.droppedEventsCount;
+    this.droppedLinksCount = span.droppedLinksCount;
+  }
+
+  spanContext() {
+    return this.#span.spanContext();
+  }
 }
