@@ -10,6 +10,7 @@ import {
   BasicTracerProvider,
   BatchSpanProcessor,
   InMemorySpanExporter,
+  type ReadableSpan,
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { emptyResource, resourceFromAttributes } from "@opentelemetry/resources";
@@ -98,6 +99,42 @@ describe("PendingSpanProcessor", () => {
     expect(pending.pendingSpans().map((span) => span.name)).toEqual(["s3", "s4", "s5"]);
     expect(pending.evicted).toBe(2);
     await provider.shutdown();
+  });
+
+  it("lets go of exactly the spans handed off, in whatever order they arrive", () => {
+    const pending = new PendingSpanProcessor();
+    const { tracer } = setup();
+    const spans = ["a", "b", "c", "d"].map((name) => {
+      const span = tracer.startSpan(name);
+      span.end();
+      return span as unknown as ReadableSpan;
+    });
+    for (const span of spans) pending.onEnd(span);
+    pending.markHandedOff([spans[2]!, spans[0]!]);
+    expect(pending.pendingSpans().map((span) => span.name)).toEqual(["b", "d"]);
+    pending.markHandedOff([spans[3]!]);
+    expect(pending.pendingSpans().map((span) => span.name)).toEqual(["b"]);
+    expect(pending.size).toBe(1);
+    // Handed off again (a resend): nothing changes, and it is not re-remembered later.
+    pending.markHandedOff([spans[3]!]);
+    pending.onEnd(spans[3]!);
+    expect(pending.size).toBe(1);
+  });
+
+  it("keeps a span that is never handed off while thousands of later ones come and go", () => {
+    const pending = new PendingSpanProcessor({ maxSpans: 10_000 });
+    const { tracer } = setup();
+    const endOne = (name: string) => {
+      const span = tracer.startSpan(name);
+      span.end();
+      pending.onEnd(span as unknown as ReadableSpan);
+      return span as unknown as ReadableSpan;
+    };
+    endOne("dropped by the batch processor");
+    for (let i = 0; i < 5_000; i++) pending.markHandedOff([endOne(`s${i}`)]);
+    expect(pending.pendingSpans().map((span) => span.name)).toEqual(["dropped by the batch processor"]);
+    expect(pending.size).toBe(1);
+    expect(pending.evicted).toBe(0);
   });
 
   it("keeps pending spans through its own shutdown until the batch processor exports them", async () => {

@@ -30,14 +30,20 @@ export interface PendingSpanProcessorOptions {
 
 export class PendingSpanProcessor implements SpanProcessor {
   readonly maxSpans: number;
-  // Insertion-ordered, so the oldest entry is the first one evicted.
-  private readonly pending = new Set<ReadableSpan>();
+  // Ended spans in onEnd order, oldest at `head`; a handed-off span leaves a
+  // hole (undefined). An array rather than a Set: the batch processor hands
+  // spans off in the order they ended, so the usual hand-off is found at the
+  // search cursor without hashing, and under load a Set of every span in
+  // flight doubled the cost of each young-generation GC (measured: bench/).
+  private queue: (ReadableSpan | undefined)[] = [];
+  private head = 0;
+  // Where the next hand-off is expected: just after the previous one.
+  private cursor = 0;
+  private pendingCount = 0;
   // Spans handed off before our own onEnd saw them: a batch processor placed
   // *before* this one can export synchronously inside its onEnd (full batch);
   // this keeps such a span from being remembered afterwards. Only spans that
-  // were not pending go here: a span found pending has had its one onEnd
-  // already, and adding every span would cost a weak-table insert per span
-  // on the hot path plus ephemeron work in every GC (measured under load).
+  // were not pending go here (a pending span has had its one onEnd already).
   private readonly handedOff = new WeakSet<ReadableSpan>();
   private evictedCount = 0;
   private trackedCount = 0;
@@ -53,21 +59,23 @@ export class PendingSpanProcessor implements SpanProcessor {
     // The batch processor skips unsampled spans, so they are never pending.
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     if (this.handedOff.has(span)) return;
-    if (this.pending.size >= this.maxSpans) this.evictOldest();
-    this.pending.add(span);
+    if (this.pendingCount >= this.maxSpans) this.evictOldest();
+    this.queue.push(span);
+    this.pendingCount++;
     this.trackedCount++;
   }
 
   /** Called with every batch the exporter receives: those spans are its business now. */
   markHandedOff(spans: readonly ReadableSpan[]): void {
     for (const span of spans) {
-      if (!this.pending.delete(span)) this.handedOff.add(span);
+      if (!this.forget(span)) this.handedOff.add(span);
     }
+    this.compact();
   }
 
   /** How many ended spans the exporter has not received yet. */
   get size(): number {
-    return this.pending.size;
+    return this.pendingCount;
   }
 
   /** Every span ever remembered: tells whether new spans ended since some earlier moment. */
@@ -82,7 +90,12 @@ export class PendingSpanProcessor implements SpanProcessor {
 
   /** The spans still waiting, oldest first; they stay pending (the exit path only reads). */
   pendingSpans(): ReadableSpan[] {
-    return [...this.pending];
+    const out: ReadableSpan[] = [];
+    for (let i = this.head; i < this.queue.length; i++) {
+      const span = this.queue[i];
+      if (span) out.push(span);
+    }
+    return out;
   }
 
   /**
@@ -104,13 +117,45 @@ export class PendingSpanProcessor implements SpanProcessor {
     return Promise.resolve();
   }
 
+  /** Removes one pending span; false if it was not pending. Searches from the cursor, then from the oldest. */
+  private forget(span: ReadableSpan): boolean {
+    let at = this.queue.indexOf(span, Math.max(this.cursor, this.head));
+    if (at < 0) at = this.queue.indexOf(span, this.head);
+    if (at < 0) return false;
+    this.queue[at] = undefined;
+    this.pendingCount--;
+    this.cursor = at + 1;
+    return true;
+  }
+
+  /** Drops the holes at the front, and now and then the consumed prefix of the array. */
+  private compact(): void {
+    while (this.head < this.queue.length && this.queue[this.head] === undefined) this.head++;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+      this.cursor = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.cursor = Math.max(0, this.cursor - this.head);
+      this.head = 0;
+    } else if (this.queue.length - this.head > 2 * this.pendingCount + 1024) {
+      // Holes behind a span that never leaves (one the batch processor dropped): squeeze them out.
+      this.queue = this.pendingSpans();
+      this.head = 0;
+      this.cursor = 0;
+    }
+  }
+
   private evictOldest(): void {
-    const oldest = this.pending.values().next();
-    if (oldest.done) return;
-    this.pending.delete(oldest.value);
+    while (this.head < this.queue.length && this.queue[this.head] === undefined) this.head++;
+    if (this.head >= this.queue.length) return;
+    this.queue[this.head++] = undefined;
+    this.pendingCount--;
     if (this.evictedCount++ === 0) {
       logger.debug(`exit: more than ${this.maxSpans} spans waiting for export; forgetting the oldest for the exit path`);
     }
+    this.compact();
   }
 }
 
