@@ -209,7 +209,6 @@ describe("through failures", () => {
     const { provider, tracer } = setUp({ client: { apiKey: "ak_wrong_value_77aa" } });
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 20; i++) tracer.startSpan(`unauthorised-${round}-${i}`).end();
-      // The batch span processor turns a FAILED export result into a rejected forceFlush.
       // The batch span processor turns a FAILED export result into a rejected forceFlush
       // (the provider rejects with the list of its processors' errors).
       const outcome = await provider.forceFlush().then(() => "resolved", (errors: unknown) => String(errors));
