@@ -88,7 +88,7 @@ export async function run(ctx) {
   const sink = await startEventSink();
   const results = {};
   try {
-    const kinds = [...(oursReady ? ["ours"] : []), "otlp", "noop"];
+    const kinds = [...(oursReady ? ["ours", "oursOtlp"] : []), "otlp", "noop"];
     for (const kind of kinds) {
       const url = kind === "otlp" ? ctx.sinks.otlp.url : sink.url;
       const { profile, phase } = await runProfiled(kind, url, phaseMs);
@@ -103,7 +103,7 @@ export async function run(ctx) {
 }
 
 function render(ctx, data) {
-  const label = { ours: "ours → minimal sink", otlp: "official OTLP exporter", noop: "no-op exporter" };
+  const label = { ours: "ours → minimal sink", oursOtlp: "ours, AXONPUSH_TRANSPORT=otlp → minimal sink", otlp: "official OTLP exporter", noop: "no-op exporter" };
   const out = [];
   out.push(
     `The exporter worker of section 3 at ${data.rate} spans/s for ${data.phaseMs} ms (then flushed), under \`node --cpu-prof --cpu-prof-interval 250\`; one run each. "busy" = sampled CPU time that was not idle, whole process (including start-up and the flush); µs per span = busy / spans produced.`,

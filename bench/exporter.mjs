@@ -10,7 +10,7 @@ import { summarize, fmtSummary, fmt, median } from "./lib/stats.mjs";
 import { table } from "./lib/table.mjs";
 
 async function runWorker(kind, target, settings) {
-  const exporterKind = kind === "oursSink" ? "ours" : kind;
+  const exporterKind = kind === "oursSink" ? "ours" : kind; // "oursOtlp" is its own exporter kind
   const child = spawnNode(
     ["bench/workers/exporter-child.mjs", exporterKind, target.url, settings.rates.join(","), String(settings.phaseMs), String(settings.exportCalls)],
     { env: cleanEnv(), ipc: true, core: 0 },
@@ -54,8 +54,10 @@ export async function run(ctx) {
   const sink = await startEventSink();
   const sinkTarget = { url: sink.url, count: () => sink.requests, clear: () => sink.reset() };
   const otlpTarget = { url: ctx.sinks.otlp.url }; // delivered = ok reported by the exporter
-  const kinds = ["noop", ...(oursReady ? ["ours", "oursSink"] : []), "otlp"];
-  const targets = { noop: { url: "http://127.0.0.1:9" }, ours: receiver, oursSink: sinkTarget, otlp: otlpTarget };
+  // Our OTLP transport into the minimal sink (it answers /v1/traces too); delivered = ok reported by the exporter.
+  const oursOtlpTarget = { url: sink.url, clear: () => sink.reset() };
+  const kinds = ["noop", ...(oursReady ? ["ours", "oursSink", "oursOtlp"] : []), "otlp"];
+  const targets = { noop: { url: "http://127.0.0.1:9" }, ours: receiver, oursSink: sinkTarget, oursOtlp: oursOtlpTarget, otlp: otlpTarget };
   const runs = Object.fromEntries(kinds.map((k) => [k, []]));
   try {
     for (let round = 0; round < settings.rounds; round++) {
@@ -99,6 +101,7 @@ function render(ctx, settings, data, kinds) {
     noop: "no-op exporter (baseline)",
     ours: `ours (AxonPushSpanExporter) → ${data.receiver}`,
     oursSink: "ours (AxonPushSpanExporter) → minimal sink",
+    oursOtlp: "ours, AXONPUSH_TRANSPORT=otlp → minimal sink",
     otlp: "official OTLPTraceExporter (proto)" };
   const out = [];
   out.push(
@@ -150,7 +153,7 @@ export function headline(data) {
       const base = noop.find((x) => x.rate === r.rate);
       return r.dropped === 0 && r.achieved.median >= 0.95 * r.rate && r.eldP99Ms.median - base.eldP99Ms.median < 5;
     }).at(-1);
-  for (const [kind, name] of [["ours", `ours → ${data.receiver}`], ["oursSink", "ours → minimal sink"], ["otlp", "official OTLP exporter"]]) {
+  for (const [kind, name] of [["ours", `ours → ${data.receiver}`], ["oursSink", "ours → minimal sink"], ["oursOtlp", "ours (OTLP transport) → minimal sink"], ["otlp", "official OTLP exporter"]]) {
     if (!data.perKind[kind]) continue;
     const b = best(kind);
     lines.push(

@@ -5,10 +5,11 @@ import { NodeTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace
 import { SpanKind } from "@opentelemetry/api";
 
 export async function makeExporter(kind, url) {
-  if (kind === "ours") {
+  if (kind === "ours" || kind === "oursOtlp") {
     const { AxonPushClient, AxonPushSpanExporter } = await import("../../dist/index.js");
     const client = new AxonPushClient({ apiKey: "bench-api-key", tenantId: "bench-tenant", baseUrl: url });
-    return new AxonPushSpanExporter({ client, channelId: "bench-channel", serviceName: "bench-app" });
+    const transport = kind === "oursOtlp" ? "otlp" : "events";
+    return new AxonPushSpanExporter({ client, channelId: "bench-channel", serviceName: "bench-app", transport });
   }
   if (kind === "otlp") {
     const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-proto");
