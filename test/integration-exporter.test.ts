@@ -1,92 +1,21 @@
 // The exporter end to end: a real NodeTracerProvider + BatchSpanProcessor, real HTTP,
 // the strict local receiver (src/receiver) as the AxonPush API.
-import { context, diag, DiagLogLevel, SpanKind, SpanStatusCode, trace, type DiagLogger } from "@opentelemetry/api";
+import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AxonPushClient, type AxonPushClientOptions } from "../src/client.js";
-import { AxonPushSpanExporter, type AxonPushSpanExporterOptions } from "../src/exporter/index.js";
-import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
+import { describe, expect, it } from "vitest";
+import { startLocalReceiver } from "../src/receiver/index.js";
+import { useExporterHarness } from "./helpers/exporter-harness.js";
 
 const API_KEY = "ak_integration_secret_4f9c";
 const TENANT = "org_integration";
 
-let receiver: LocalReceiver;
-const cleanups: (() => Promise<unknown> | void)[] = [];
-
-beforeEach(async () => {
-  receiver = await startLocalReceiver({ apiKey: API_KEY, tenantId: TENANT });
+const { receiver, setUp, recordTries, captureAllOutput, endedSpans } = useExporterHarness({
+  apiKey: API_KEY,
+  tenantId: TENANT,
+  tracerName: "integration",
+  exporter: { channelId: "ch_integration", serviceName: "checkout-api", serviceVersion: "1.4.2", environment: "staging" },
 });
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await receiver.close();
-  vi.restoreAllMocks();
-});
-
-interface Setup {
-  client?: Partial<AxonPushClientOptions>;
-  exporter?: Partial<AxonPushSpanExporterOptions>;
-  bsp?: ConstructorParameters<typeof BatchSpanProcessor>[1];
-  alongside?: InMemorySpanExporter;
-}
-
-function setUp(setup: Setup = {}) {
-  const client = new AxonPushClient({ apiKey: API_KEY, tenantId: TENANT, baseUrl: receiver.url, ...setup.client });
-  const exporter = new AxonPushSpanExporter({
-    client,
-    channelId: "ch_integration",
-    serviceName: "checkout-api",
-    serviceVersion: "1.4.2",
-    environment: "staging",
-    ...setup.exporter,
-  });
-  const spanProcessors = [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 20, ...setup.bsp })];
-  if (setup.alongside) spanProcessors.push(new BatchSpanProcessor(setup.alongside, { scheduledDelayMillis: 20 }));
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ "service.name": "from-resource", "host.name": "box-7" }),
-    spanProcessors,
-  });
-  cleanups.push(() => provider.shutdown());
-  return { client, exporter, provider, tracer: provider.getTracer("integration", "0.0.1") };
-}
-
-/** Records the Idempotency-Key and time of every single try the transport makes. */
-function recordTries(client: AxonPushClient) {
-  const tries: { key: string; at: number }[] = [];
-  const original = client.headersFor.bind(client);
-  vi.spyOn(client, "headersFor").mockImplementation((request, environment) => {
-    tries.push({ key: request.idempotencyKey, at: Date.now() });
-    return original(request, environment);
-  });
-  return tries;
-}
-
-function captureAllOutput() {
-  const lines: string[] = [];
-  const emitWarning = vi.spyOn(process, "emitWarning").mockImplementation((warning) => {
-    lines.push(String(warning));
-  });
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  const record = (level: string) => (message: string, ...args: unknown[]) => {
-    lines.push(`${level} ${message} ${args.map((a) => (a instanceof Error ? a.stack : String(a))).join(" ")}`);
-  };
-  const logger: DiagLogger = {
-    error: record("error"),
-    warn: record("warn"),
-    info: record("info"),
-    debug: record("debug"),
-    verbose: record("verbose"),
-  };
-  diag.setLogger(logger, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
-  cleanups.push(() => diag.disable());
-  return { lines, emitWarning, stderr };
-}
 
 describe("background mode", () => {
   it("delivers a trace, and provider.forceFlush() returns only once it is stored", async () => {
@@ -243,11 +172,7 @@ describe("through failures", () => {
     receiver.setDown(true);
 
     // Straight to the exporter, the way a processor hands it batches.
-    const memory = new InMemorySpanExporter();
-    const source = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
-    const sourceTracer = source.getTracer("load");
-    for (let i = 0; i < 100; i++) sourceTracer.startSpan(`load-${i}`).end();
-    const batch = memory.getFinishedSpans();
+    const batch = endedSpans(100, "load");
 
     let maxQueue = 0;
     let slowestExportMs = 0;
@@ -287,7 +212,6 @@ describe("through failures", () => {
       if (!recovered) await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(recovered).toBe(true);
-    await source.shutdown();
   });
 
   it("receiver unreachable: a full batch fails within a few connection rounds instead of retrying every span", async () => {
@@ -296,20 +220,12 @@ describe("through failures", () => {
     const deadUrl = closed.url;
     await closed.close();
     const { exporter } = setUp({ client: { baseUrl: deadUrl, maxRetries: 2 } });
-    const attempts: string[] = [];
-    const original = exporter.client.headersFor.bind(exporter.client);
-    vi.spyOn(exporter.client, "headersFor").mockImplementation((request, environment) => {
-      attempts.push(request.idempotencyKey);
-      return original(request, environment);
-    });
+    const tries = recordTries(exporter.client);
     captureAllOutput();
-    const memory = new InMemorySpanExporter();
-    const source = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
-    const sourceTracer = source.getTracer("doomed");
-    for (let i = 0; i < 512; i++) sourceTracer.startSpan(`doomed-${i}`).end();
-    cleanups.push(() => source.shutdown());
+    const doomed = endedSpans(512, "doomed");
 
-    const result = await new Promise<ExportResult>((resolve) => exporter.export(memory.getFinishedSpans(), resolve));
+    const result = await new Promise<ExportResult>((resolve) => exporter.export(doomed, resolve));
+    const attempts = tries.map((attempt) => attempt.key);
 
     // The whole batch was answered as undelivered, and only the first rounds of sends touched
     // the network: the 8 events that open the breaker and the up to 8 that took their slots

@@ -3,79 +3,20 @@
 // guarantees as the events transport: forceFlush drains, retries keep the
 // Idempotency-Key, Retry-After is honoured, 401 is told once, the queue is
 // bounded (in spans), and the exit path finds and resends the OTLP requests.
-import { context, diag, DiagLogLevel, SpanKind, trace, type DiagLogger } from "@opentelemetry/api";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AxonPushClient, type AxonPushClientOptions } from "../src/client.js";
+import { context, SpanKind, trace } from "@opentelemetry/api";
+import { describe, expect, it } from "vitest";
 import { collectUndelivered } from "../src/exit/exit-delivery.js";
-import { AxonPushSpanExporter, type AxonPushSpanExporterOptions } from "../src/exporter/index.js";
-import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { useExporterHarness } from "./helpers/exporter-harness.js";
 
 const API_KEY = "ak_otlp_secret_91b2";
 const TENANT = "org_otlp";
 
-let receiver: LocalReceiver;
-const cleanups: (() => Promise<unknown> | void)[] = [];
-
-beforeEach(async () => {
-  receiver = await startLocalReceiver({ apiKey: API_KEY, tenantId: TENANT });
+const { receiver, setUp, recordTries, captureAllOutput, endedSpans } = useExporterHarness({
+  apiKey: API_KEY,
+  tenantId: TENANT,
+  tracerName: "otlp-test",
+  exporter: { channelId: "ch_otlp", serviceName: "checkout-api", environment: "staging", transport: "otlp" },
 });
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await receiver.close();
-  vi.restoreAllMocks();
-});
-
-function setUp(options: { client?: Partial<AxonPushClientOptions>; exporter?: Partial<AxonPushSpanExporterOptions> } = {}) {
-  const client = new AxonPushClient({ apiKey: API_KEY, tenantId: TENANT, baseUrl: receiver.url, ...options.client });
-  const exporter = new AxonPushSpanExporter({
-    client,
-    channelId: "ch_otlp",
-    serviceName: "checkout-api",
-    environment: "staging",
-    transport: "otlp",
-    ...options.exporter,
-  });
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ "service.name": "from-resource", "host.name": "box-7" }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 20 })],
-  });
-  cleanups.push(() => provider.shutdown());
-  return { client, exporter, provider, tracer: provider.getTracer("otlp-test", "0.0.1") };
-}
-
-/** The Idempotency-Key and time of every single try. */
-function recordTries(client: AxonPushClient) {
-  const tries: { key: string; path: string; at: number }[] = [];
-  const original = client.headersFor.bind(client);
-  vi.spyOn(client, "headersFor").mockImplementation((request, environment) => {
-    tries.push({ key: request.idempotencyKey, path: request.path, at: Date.now() });
-    return original(request, environment);
-  });
-  return tries;
-}
-
-function captureWarnings() {
-  const lines: string[] = [];
-  const emitWarning = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (lines.push(String(chunk)), true));
-  const record = (message: string, ...args: unknown[]) => lines.push(`${message} ${args.map(String).join(" ")}`);
-  const logger: DiagLogger = { error: record, warn: record, info: record, debug: record, verbose: record };
-  diag.setLogger(logger, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
-  cleanups.push(() => diag.disable());
-  return { lines, emitWarning };
-}
-
-/** Ended spans from a provider of their own, to hand to export() directly. */
-function endedSpans(count: number, prefix: string): ReadableSpan[] {
-  const memory = new InMemorySpanExporter();
-  const source = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
-  const tracer = source.getTracer("load");
-  for (let i = 0; i < count; i++) tracer.startSpan(`${prefix}-${i}`).end();
-  return memory.getFinishedSpans();
-}
 
 describe('transport: "otlp"', () => {
   it("sends a batch as one OTLP request with the AxonPush headers; forceFlush returns once it is stored", async () => {
@@ -130,7 +71,7 @@ describe('transport: "otlp"', () => {
   });
 
   it("401: one warning in total, naming AXONPUSH_API_KEY, never the key; the batch's spans are reported failed", async () => {
-    const output = captureWarnings();
+    const output = captureAllOutput();
     const { provider, tracer } = setUp({ client: { apiKey: "ak_wrong_value_5150" } });
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 20; i++) tracer.startSpan(`unauthorised-${round}-${i}`).end();
@@ -161,7 +102,7 @@ describe('transport: "otlp"', () => {
   });
 
   it("warns about spans the server refused within a 200 answer (OTLP partial success)", async () => {
-    const output = captureWarnings();
+    const output = captureAllOutput();
     const { exporter } = setUp();
     const [good, bad] = endedSpans(2, "partial");
     const zeroIds = { ...bad!, spanContext: () => ({ ...bad!.spanContext(), traceId: "0".repeat(32) }) };
@@ -174,7 +115,7 @@ describe('transport: "otlp"', () => {
   });
 
   it("bounds the queue in spans: batches that do not fit are dropped whole and counted", async () => {
-    captureWarnings();
+    captureAllOutput();
     const { exporter } = setUp({ client: { maxRetries: 0 }, exporter: { maxQueueSize: 250, concurrency: 1, shutdownTimeoutMs: 100 } });
     receiver.failNext({ hang: true, times: 1000 });
     const batch = endedSpans(100, "load");
