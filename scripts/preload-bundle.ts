@@ -33,11 +33,12 @@ export const DEFERRED_BUNDLE = `${LAZY_DIR}/modules.cjs`;
 /** Bundle everything but import-in-the-middle (tsup's `noExternal`). */
 export const BUNDLE_ALL_BUT_IITM = [/^(?!import-in-the-middle(\/|$))/];
 
-/** Files of dist/lazy: one per instrumentation, named after its package. */
+/** Files of dist/lazy: one per instrumentation, `instrumentation-<short name>` (@fastify/otel's is instrumentation-fastify). */
 export const lazyInstrumentationEntries = (): Record<string, string> =>
   Object.fromEntries(INSTRUMENTATION_TABLE.map((spec) => [instrumentationBundleName(spec.packageName), requireFromRoot.resolve(spec.packageName)]));
 
-const instrumentationBundleName = (packageName: string) => packageName.replace("@opentelemetry/", "");
+export const instrumentationBundleName = (packageName: string) =>
+  `instrumentation-${INSTRUMENTATION_TABLE.find((spec) => spec.packageName === packageName)!.name}`;
 const exactly = (names: readonly string[]) => new RegExp(`^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})$`);
 
 /**

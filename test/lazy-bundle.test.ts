@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { INSTRUMENTATION_TABLE } from "../src/preload/lazy/instrumentation-table.js";
+import { instrumentationBundleName } from "../scripts/preload-bundle.js";
 
 const dist = resolve(import.meta.dirname, "..", "dist");
 const bundle = readFileSync(join(dist, "register-boot.cjs"), "utf8");
@@ -37,7 +38,7 @@ describe("preload bundle", () => {
 
   it("has one lazy file per instrumentation, none of them in the start-up bundle", () => {
     for (const spec of INSTRUMENTATION_TABLE) {
-      const file = `${spec.packageName.replace("@opentelemetry/", "")}.cjs`;
+      const file = `${instrumentationBundleName(spec.packageName)}.cjs`;
       expect(pieces.map((p) => p.name)).toContain(file);
       expect(bundle).not.toContain(`// node_modules/${spec.packageName}/`);
       expect(bundle).toContain(`require("./lazy/${file}")`);

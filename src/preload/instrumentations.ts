@@ -1,6 +1,7 @@
 /**
  * Builds the instrumentations: every one from auto-instrumentations-node with
- * its defaults (fs off), filtered by OTEL_NODE_ENABLED_INSTRUMENTATIONS /
+ * its defaults (fs off), plus @fastify/otel (`fastify`), with what
+ * src/preload/frameworks adds for framework spans, filtered by OTEL_NODE_ENABLED_INSTRUMENTATIONS /
  * OTEL_NODE_DISABLED_INSTRUMENTATIONS as read from our merged environment.
  * Constructing an instrumentation patches modules, so nothing calls this
  * unless tracing will really happen. Each one is required and constructed
@@ -9,7 +10,8 @@
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import type { AxonPushOtelConfig } from "../config/types.js";
 import type { Reporter } from "../config/report.js";
-import { KNOWN_INSTRUMENTATIONS, LOG_LIBRARIES, OFF_BY_DEFAULT, packageNameOf } from "./instrumentation-names.js";
+import { KNOWN_INSTRUMENTATIONS, LOG_LIBRARIES, OFF_BY_DEFAULT } from "./instrumentation-names.js";
+import { companionsOf, frameworkConfigOf } from "./frameworks/index.js";
 import { startLazyInstrumentations } from "./lazy/index.js";
 
 export interface InstrumentationChoice {
@@ -47,12 +49,12 @@ export function createInstrumentations(config: AxonPushOtelConfig, options: Crea
   }
   // Every known name gets an explicit `enabled`, so the package's own reading of
   // process.env cannot disagree with ours (which includes `.env`).
-  const inputs: Record<string, { enabled: boolean; disableLogSending?: boolean }> = {};
+  const inputs: Record<string, Record<string, unknown>> = {};
   for (const name of KNOWN_INSTRUMENTATIONS) {
-    inputs[packageNameOf(name)] = { enabled: enabled.includes(name) };
-    if (LOG_LIBRARIES.includes(name) && !options.sendLogRecords) inputs[packageNameOf(name)]!.disableLogSending = true;
+    inputs[name] = { ...frameworkConfigOf(name), enabled: enabled.includes(name) };
+    if (LOG_LIBRARIES.includes(name) && !options.sendLogRecords) inputs[name]!.disableLogSending = true;
   }
   // The config getNodeAutoInstrumentations would give each one; only those that
   // patch no module by name are constructed now, the others on first load.
-  return startLazyInstrumentations(enabled, (spec) => ({ ...inputs[spec.packageName] })).eager;
+  return startLazyInstrumentations(enabled, (spec) => ({ ...inputs[spec.name] }), (spec) => companionsOf(spec.name, enabled)).eager;
 }

@@ -11,7 +11,7 @@
 import { InstrumentationBase, type Instrumentation } from "@opentelemetry/instrumentation";
 import { announceToLoader, installImportTrigger } from "./import-trigger.js";
 import { INSTRUMENTATION_TABLE } from "./instrumentation-table.js";
-import { LazyInstrumentations, type InstrumentationConfigFor } from "./lazy-instrumentations.js";
+import { LazyInstrumentations, type CompanionsOf, type InstrumentationConfigFor } from "./lazy-instrumentations.js";
 import { installRequireTrigger } from "./require-trigger.js";
 import { getState } from "../state.js";
 
@@ -37,10 +37,14 @@ class RequireHookPrimer extends InstrumentationBase {
 
 let current: StartedInstrumentations | undefined;
 
-export function startLazyInstrumentations(enabledNames: readonly string[], configFor: InstrumentationConfigFor): StartedInstrumentations {
+export function startLazyInstrumentations(
+  enabledNames: readonly string[],
+  configFor: InstrumentationConfigFor,
+  companionsOf?: CompanionsOf,
+): StartedInstrumentations {
   current?.stop();
   const specs = INSTRUMENTATION_TABLE.filter((spec) => enabledNames.includes(spec.name));
-  const lazy = new LazyInstrumentations(specs, configFor);
+  const lazy = new LazyInstrumentations(specs, configFor, companionsOf);
   const eager = lazy.constructEager();
   // The singleton patches `Module.prototype.require` when first created. If an
   // activation created it, the require() running at that moment would have

@@ -15,6 +15,8 @@ import { packageKeyOfModuleName } from "./package-of.js";
 import type { InstrumentationClass, InstrumentationSpec } from "./types.js";
 
 export type InstrumentationConfigFor = (spec: InstrumentationSpec) => Record<string, unknown>;
+/** Instrumentations of ours to construct right after this one (so their module hooks run after its own). */
+export type CompanionsOf = (spec: InstrumentationSpec) => Instrumentation[];
 
 export class LazyInstrumentations {
   /** Every instrumentation constructed so far (eager ones first), in construction order. */
@@ -29,6 +31,7 @@ export class LazyInstrumentations {
   constructor(
     private readonly specs: readonly InstrumentationSpec[],
     private readonly configFor: InstrumentationConfigFor,
+    private readonly companionsOf: CompanionsOf = () => [],
   ) {
     for (const spec of specs) {
       for (const key of keysOf(spec)) {
@@ -80,9 +83,10 @@ export class LazyInstrumentations {
       this.log.debug(`loading instrumentation ${spec.packageName}`);
       const Instrumentation = (requireLazily(spec.packageName) as Record<string, InstrumentationClass>)[spec.exportName]!;
       const instance = new Instrumentation(this.configFor(spec));
-      this.constructed.push(instance);
+      const companions = this.companionsOf(spec);
+      this.constructed.push(instance, ...companions);
       this.activatedNames.push(spec.name);
-      return [instance];
+      return [instance, ...companions];
     } catch (error) {
       // As getNodeAutoInstrumentations does: one broken instrumentation must not stop the others, nor the app.
       diag.error(`axonpush-otel: could not load ${spec.packageName}`, error);

@@ -1,6 +1,7 @@
 /**
- * One instrumentation of auto-instrumentations-node, as the generated table
- * describes it (see scripts/generate-instrumentation-table.mjs).
+ * One instrumentation (of auto-instrumentations-node, or one we add beside
+ * it), as the generated table describes it (see
+ * scripts/generate-instrumentation-table.mjs).
  */
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 
@@ -9,12 +10,14 @@ export type InstrumentationClass = new (config?: Record<string, unknown>) => Ins
 export interface InstrumentationSpec {
   /** Short name, as OTEL_NODE_ENABLED_INSTRUMENTATIONS spells it (`pg`, `socket.io`). */
   readonly name: string;
-  /** `@opentelemetry/instrumentation-<name>`. */
+  /** `@opentelemetry/instrumentation-<name>`, or e.g. `@fastify/otel`. */
   readonly packageName: string;
-  /** The class getNodeAutoInstrumentations constructs from that package. */
+  /** The class to construct from that package (the one getNodeAutoInstrumentations constructs). */
   readonly exportName: string;
   /**
-   * Module names its definitions patch (`pg`, `pg-pool`, `http`, `dns/promises`).
+   * Module names its definitions patch (`pg`, `pg-pool`, `http`, `dns/promises`);
+   * for one that patches nothing but must exist before its library is used
+   * (@fastify/otel), the library's name.
    * Empty when it patches no module by name (undici listens on diagnostics
    * channels, runtime-node reads perf hooks, aws-lambda finds its handler at
    * run time): those are constructed at start, as before.
