@@ -1,12 +1,17 @@
 // End to end: CommonJS (NODE_OPTIONS and --require), pg against PGlite's
-// socket server, the seed's TypeScript example under tsx, and Fastify.
+// socket server, the seed's TypeScript example under tsx, and the framework
+// span trees (Express 4 and 5, Fastify 4 and 5, the router package alone),
+// compared whole, so a regression shows as a diff of trees.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ReceivedSpan } from "../src/receiver/index.js";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 import { ancestorsOf, childrenOf, expectWholeTree, findDescendant, waitForTrace } from "./helpers/trace-assertions.js";
 import { TRANSPORTS } from "./helpers/transports.js";
+// @ts-expect-error -- a plain .mjs fixture script, no type declarations
+import { prepareMajor } from "../fixtures/majors/prepare.mjs";
 
 const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
@@ -124,25 +129,146 @@ describe.each(TRANSPORTS)("the seed's example in TypeScript under tsx ($name tra
   });
 });
 
-describe.each(TRANSPORTS)("Fastify app ($name transport)", (transport) => {
-  // Every span of these tests must have come through this suite's transport.
+const PRELOAD_FLAGS: readonly { flag: string; nodeArgs: string[] }[] = [
+  { flag: "--import", nodeArgs: ["--import", "axonpush-otel/register"] },
+  { flag: "--require", nodeArgs: ["--require", "axonpush-otel/register"] },
+];
+
+const byStart = (a: ReceivedSpan, b: ReceivedSpan) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1);
+
+/**
+ * The trace as indented lines, children in start order: kind and name, the
+ * SERVER span's `http.route`, and the status when it is ERROR (with its
+ * message). Compared whole, so a missing, extra or renamed span is a diff.
+ */
+function treeOf(trace: ReceivedSpan[]): string[] {
+  const lines: string[] = [];
+  const visit = (span: ReceivedSpan, depth: number) => {
+    let line = `${"  ".repeat(depth)}${span.kind} ${span.name}`;
+    if (span.kind === "SERVER") line += ` http.route=${span.attributes["http.route"] ?? "(none)"}`;
+    if (span.status === "ERROR") line += ` ERROR${span.statusMessage ? `(${span.statusMessage})` : ""}`;
+    lines.push(line);
+    for (const child of childrenOf(trace, span).sort(byStart)) visit(child, depth + 1);
+  };
+  visit(expectWholeTree(trace), 0);
+  return lines;
+}
+
+const requestTree = async (path: string, minSpans: number) =>
+  treeOf(await waitForTrace(receiver, (s) => s.kind === "SERVER" && s.attributes["url.path"] === path, minSpans));
+
+// Express 4 and 5 run the same CommonJS app: express.json(), one named
+// middleware, a router mounted at /api, one route in it.
+const EXPRESS_TREES = {
+  4: [
+    "SERVER GET /api/users/:id http.route=/api/users/:id",
+    "  INTERNAL middleware - query",
+    "  INTERNAL middleware - expressInit",
+    "  INTERNAL middleware - jsonParser",
+    "  INTERNAL middleware - logRequests",
+    "  INTERNAL router - /users/:id",
+    "  INTERNAL request handler - /api/users/:id",
+  ],
+  // Express 5 has no query/expressInit layers; one span per real layer, as Express 4.
+  5: [
+    "SERVER GET /api/users/:id http.route=/api/users/:id",
+    "  INTERNAL middleware - jsonParser",
+    "  INTERNAL middleware - logRequests",
+    "  INTERNAL router - /users/:id",
+    "  INTERNAL request handler - /api/users/:id",
+  ],
+} as const;
+
+describe.each(TRANSPORTS)("Express span trees ($name transport)", (transport) => {
   afterEach(() => {
     expect(new Set(receiver.spans().map((s) => s.via))).toEqual(new Set([transport.via]));
   });
-  it("gets the http SERVER span per request (0.81 has no Fastify instrumentation), ERROR on a 500", async () => {
-    const app = await runFixture({
-      script: "fixtures/fastify-app/app.mjs",
-      nodeArgs: ["--import", "axonpush-otel/register"],
-      env: axonpushEnv(receiver.url, transport.env),
-    });
-    expect(await (await fetch(`http://127.0.0.1:${app.port}/items/7`)).json()).toEqual({ id: "7" });
-    expect((await fetch(`http://127.0.0.1:${app.port}/broken`)).status).toBe(500);
+  const majors = [
+    { major: 4, packageEnv: (): Record<string, string> => ({ EXPRESS_PACKAGE: prepareMajor("express4", "express") }) },
+    { major: 5, packageEnv: (): Record<string, string> => ({}) },
+  ] as const;
+  for (const { major, packageEnv } of majors) {
+    for (const { flag, nodeArgs } of PRELOAD_FLAGS) {
+      it(`Express ${major} under ${flag}: one span per layer, named after its function or route, http.route on the SERVER span`, async () => {
+        const app = await runFixture({ script: "fixtures/express-cjs/app.cjs", nodeArgs, env: axonpushEnv(receiver.url, { ...packageEnv(), ...transport.env }) });
+        expect(await (await fetch(`http://127.0.0.1:${app.port}/api/users/7`)).json()).toEqual({ id: "7", major });
+        expect(await requestTree("/api/users/7", EXPRESS_TREES[major].length)).toEqual(EXPRESS_TREES[major]);
+      });
+    }
+  }
+});
 
-    const ok = await waitForTrace(receiver, (s) => s.attributes["url.path"] === "/items/7", 1);
-    const okRoot = expectWholeTree(ok);
-    expect(okRoot).toMatchObject({ kind: "SERVER", name: "GET", status: "UNSET" });
-    expect(okRoot.attributes).toMatchObject({ "http.response.status_code": "200", "url.path": "/items/7" });
-    const broken = await waitForTrace(receiver, (s) => s.attributes["url.path"] === "/broken", 1);
-    expect(expectWholeTree(broken)).toMatchObject({ kind: "SERVER", status: "ERROR" });
+describe.each(TRANSPORTS)("the router package without Express ($name transport)", (transport) => {
+  afterEach(() => {
+    expect(new Set(receiver.spans().map((s) => s.via))).toEqual(new Set([transport.via]));
+  });
+  it("keeps its router spans (the router instrumentation steps aside only for Express)", async () => {
+    const app = await runFixture({ script: "fixtures/router-app/app.cjs", nodeArgs: ["--require", "axonpush-otel/register"], env: axonpushEnv(receiver.url, transport.env) });
+    expect(await (await fetch(`http://127.0.0.1:${app.port}/users/7`)).json()).toEqual({ id: "7" });
+    const tree = [
+      "SERVER GET http.route=(none)",
+      "  INTERNAL middleware - logRequests",
+      "  INTERNAL request handler - /users/:id",
+    ];
+    expect(await requestTree("/users/7", tree.length)).toEqual(tree);
+  });
+});
+
+// What @fastify/otel records: an INTERNAL `request` span per request, one
+// span per hook and for the handler, named after their functions; a thrown
+// error marks the handler and the request ERROR (and the SERVER span, 500).
+const FASTIFY_TREES = {
+  ok: [
+    "SERVER GET /items/:id http.route=/items/:id",
+    "  INTERNAL request",
+    "    INTERNAL onRequest - stampRequest",
+    "    INTERNAL handler - getItem",
+  ],
+  broken: [
+    "SERVER GET /broken http.route=/broken ERROR",
+    "  INTERNAL request ERROR(broken on purpose)",
+    "    INTERNAL onRequest - stampRequest",
+    "    INTERNAL handler - breakDown ERROR(broken on purpose)",
+  ],
+};
+
+describe.each(TRANSPORTS)("Fastify span trees ($name transport)", (transport) => {
+  afterEach(() => {
+    expect(new Set(receiver.spans().map((s) => s.via))).toEqual(new Set([transport.via]));
+  });
+  const majors = [
+    { major: 4, packageEnv: (): Record<string, string> => ({ FASTIFY_PACKAGE: prepareMajor("fastify4", "fastify") }) },
+    { major: 5, packageEnv: (): Record<string, string> => ({}) },
+  ] as const;
+  for (const { major, packageEnv } of majors) {
+    for (const script of ["fixtures/fastify-app/app.mjs", "fixtures/fastify-app/app.cjs"]) {
+      for (const { flag, nodeArgs } of PRELOAD_FLAGS) {
+        it(`Fastify ${major}, ${script.endsWith(".mjs") ? "ESM" : "CommonJS"} app under ${flag}: route, hook and handler spans; errors recorded`, async () => {
+          const app = await runFixture({ script, nodeArgs, env: axonpushEnv(receiver.url, { ...packageEnv(), ...transport.env }) });
+          expect(app.stdout()).toMatch(new RegExp(`fastify ${major}\\.`));
+          expect(await (await fetch(`http://127.0.0.1:${app.port}/items/7`)).json()).toEqual({ id: "7", stamped: true });
+          expect((await fetch(`http://127.0.0.1:${app.port}/broken`)).status).toBe(500);
+          expect(await requestTree("/items/7", FASTIFY_TREES.ok.length)).toEqual(FASTIFY_TREES.ok);
+          expect(await requestTree("/broken", FASTIFY_TREES.broken.length)).toEqual(FASTIFY_TREES.broken);
+        });
+      }
+    }
+  }
+});
+
+describe("the fastify instrumentation by name", () => {
+  it("is listed on the start-up line, and OTEL_NODE_DISABLED_INSTRUMENTATIONS=fastify leaves the http span alone", async () => {
+    const on = await runFixture({ script: "fixtures/fastify-app/app.cjs", nodeArgs: ["--require", "axonpush-otel/register"], env: axonpushEnv(receiver.url, { AXONPUSH_DEBUG: "true" }) });
+    const line = on.stderr().split("\n").find((l) => l.startsWith("axonpush-otel: started"))!;
+    expect(JSON.parse(line.slice("axonpush-otel: started ".length)).instrumentations).toContain("fastify");
+    await on.kill();
+
+    const off = await runFixture({
+      script: "fixtures/fastify-app/app.cjs",
+      nodeArgs: ["--require", "axonpush-otel/register"],
+      env: axonpushEnv(receiver.url, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: "fastify" }),
+    });
+    await fetch(`http://127.0.0.1:${off.port}/items/7`);
+    expect(await requestTree("/items/7", 1)).toEqual(["SERVER GET http.route=(none)"]);
   });
 });

@@ -1,6 +1,7 @@
 // The built preload (npm test builds first): one copy of each OpenTelemetry
 // package across the bundle and its lazy pieces, instrumentations and
-// unconfigured exporters outside the start-up bundle.
+// unconfigured exporters outside the start-up bundle; and one installed copy
+// of each in node_modules, which the bundle is built from.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -29,6 +30,27 @@ describe("preload bundle", () => {
     "require-in-the-middle/index.js",
   ])("holds exactly one copy of %s", (file) => {
     expect(copiesOf(file)).toBe(1);
+  });
+
+  it("bundles @fastify/otel once, in its own lazy file, on the shared OpenTelemetry packages", () => {
+    expect(copiesOf("@fastify/otel/index.js")).toBe(1);
+    const piece = pieces.find((p) => p.name === "instrumentation-fastify.cjs")!;
+    expect(piece.text).toContain("\n// node_modules/@fastify/otel/index.js\n");
+    expect(piece.text).toContain('sharedModule("@opentelemetry/instrumentation")');
+  });
+
+  it("installs one copy of each OpenTelemetry package (package.json overrides keep @fastify/otel on our @opentelemetry/instrumentation)", () => {
+    const lock = JSON.parse(readFileSync(resolve(import.meta.dirname, "..", "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string }> };
+    const copies = new Map<string, string[]>();
+    for (const [where, entry] of Object.entries(lock.packages)) {
+      const name = where.slice(where.lastIndexOf("node_modules/") + "node_modules/".length);
+      if (!where.includes("node_modules/") || !name.startsWith("@opentelemetry/")) continue;
+      copies.set(name, [...(copies.get(name) ?? []), `${where}@${entry.version}`]);
+    }
+    expect([...copies.values()].filter((list) => list.length > 1)).toEqual([]);
+    // @fastify/otel 0.21 asks for ^0.222; the override gives it ours (0.223), the version the e2e suites run it with.
+    const manifest = JSON.parse(readFileSync(resolve(import.meta.dirname, "..", "package.json"), "utf8")) as { overrides: Record<string, unknown> };
+    expect(manifest.overrides["@fastify/otel"]).toEqual({ "@opentelemetry/instrumentation": "$@opentelemetry/instrumentation" });
   });
 
   it("keeps import-in-the-middle external (its loader's wrappers import the node_modules copy)", () => {

@@ -23,6 +23,8 @@ describe("instrumentation table", () => {
     expect(byName.pg!.targets).toEqual(["pg", "pg-pool"]);
     expect(byName.http!.targets).toEqual(["http", "https"]);
     expect(byName.redis!.targets).toContain("@redis/client");
+    // @fastify/otel patches nothing; it waits for Fastify's first load all the same.
+    expect(byName.fastify).toEqual({ name: "fastify", packageName: "@fastify/otel", exportName: "FastifyOtelInstrumentation", targets: ["fastify"] });
     const atStart = INSTRUMENTATION_TABLE.filter((spec) => spec.targets.length === 0).map((spec) => spec.name);
     expect(atStart.sort()).toEqual(["aws-lambda", "host-metrics", "runtime-node", "undici"]);
   });

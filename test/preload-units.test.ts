@@ -8,7 +8,8 @@ import { resolveConfig } from "../src/config/resolve.js";
 import type { AxonPushOtelConfig, Env } from "../src/config/types.js";
 import { inertReason, isPackageManager } from "../src/preload/guards.js";
 import { chooseInstrumentations } from "../src/preload/instrumentations.js";
-import { KNOWN_INSTRUMENTATIONS } from "../src/preload/instrumentation-names.js";
+import { AUTO_INSTRUMENTATIONS } from "../src/preload/instrumentation-names.js";
+import { nameRouteSpans } from "../src/preload/frameworks/index.js";
 import { buildPropagator } from "../src/preload/propagators.js";
 import { buildDetectors, resourceAttributesOf } from "../src/preload/resource.js";
 import { buildSampler } from "../src/preload/sampler.js";
@@ -65,7 +66,21 @@ describe("instrumentations", () => {
       .filter((name) => name.startsWith("@opentelemetry/instrumentation-"))
       .map((name) => name.slice("@opentelemetry/instrumentation-".length))
       .sort();
-    expect([...KNOWN_INSTRUMENTATIONS].sort()).toEqual(fromPackage);
+    expect([...AUTO_INSTRUMENTATIONS].sort()).toEqual(fromPackage);
+  });
+
+  it("turns fastify (@fastify/otel) on by default, and off by name like the others", () => {
+    expect(chooseInstrumentations(configOf({})).enabled).toContain("fastify");
+    expect(chooseInstrumentations(configOf({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: "fastify" })).enabled).not.toContain("fastify");
+    expect(chooseInstrumentations(configOf({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: "http,fastify" }))).toEqual({ enabled: ["fastify", "http"], unknown: [] });
+  });
+
+  it("names Express 5 route spans after their route, as Express 4 does, and leaves every other name alone", () => {
+    const info = (route: string, layerType: string) => ({ request: {}, route, layerType }) as Parameters<typeof nameRouteSpans>[0];
+    expect(nameRouteSpans(info("/api/users/:id", "request_handler"), "request handler")).toBe("request handler - /api/users/:id");
+    expect(nameRouteSpans(info("", "request_handler"), "request handler")).toBe("request handler - /");
+    expect(nameRouteSpans(info("/api/users/:id", "request_handler"), "request handler - /api/users/:id")).toBe("request handler - /api/users/:id");
+    expect(nameRouteSpans(info("/api", "middleware"), "middleware - jsonParser")).toBe("middleware - jsonParser");
   });
 
   it("enables the defaults (fs and host-metrics off)", () => {

@@ -38,6 +38,8 @@ interface LayerClass {
 const EXPRESS_ROUTER_VERSIONS = [">=2.0.0 <3"];
 
 export class RouterBesideExpress extends InstrumentationBase {
+  private readonly undo = new WeakMap<object, () => void>();
+
   constructor(config: { enabled?: boolean } = {}) {
     super("axonpush-otel-router-beside-express", PACKAGE_VERSION, config);
   }
@@ -47,11 +49,13 @@ export class RouterBesideExpress extends InstrumentationBase {
       "router/lib/layer.js",
       EXPRESS_ROUTER_VERSIONS,
       (Layer: LayerClass) => {
-        this._wrap(Layer.prototype, "handleRequest", stepAsideForExpress);
+        const undo = stepAsideForExpress(Layer.prototype);
+        if (undo) this.undo.set(Layer.prototype, undo);
         return Layer;
       },
       (Layer: LayerClass) => {
-        this._unwrap(Layer.prototype, "handleRequest");
+        this.undo.get(Layer.prototype)?.();
+        this.undo.delete(Layer.prototype);
         return Layer;
       },
     );
@@ -59,19 +63,36 @@ export class RouterBesideExpress extends InstrumentationBase {
   }
 }
 
-/** `traced`: the router instrumentation's wrapper, whose `__original` is router's own code. */
-function stepAsideForExpress(traced: HandleRequest): HandleRequest {
+/**
+ * Puts a dispatcher in front of the router instrumentation's wrapper
+ * (`traced`, whose `__original` is router's own code). Not with `_wrap`:
+ * that unwraps whatever is there first, which would remove the router
+ * instrumentation. Returns how to undo it, or nothing when there was no
+ * router instrumentation to step aside from.
+ */
+function stepAsideForExpress(prototype: LayerClass["prototype"]): (() => void) | undefined {
+  const traced = prototype.handleRequest;
   const untraced = (traced as HandleRequest & { __original?: HandleRequest }).__original;
-  // No router instrumentation underneath: nothing to step aside from.
-  if (!isWrapped(traced) || typeof untraced !== "function") return traced;
+  if (!isWrapped(traced) || typeof untraced !== "function") return undefined;
   // Routes whose dispatching layer Express traces (as `request handler - <route>`).
   const routesExpressTraces = new WeakSet<object>();
-  return function handleRequest(this: RouterLayer, req, res, next) {
+  const handleRequest: HandleRequest = function handleRequest(this: RouterLayer, req, res, next) {
     if (isWrapped(this.handle)) {
       if (this.route) routesExpressTraces.add(this.route);
       return untraced.call(this, req, res, next);
     }
     if (this.method !== undefined && req?.route && routesExpressTraces.has(req.route)) return untraced.call(this, req, res, next);
     return traced.call(this, req, res, next);
+  };
+  // Shaped as a wrapper of router's own code, so the router instrumentation
+  // unwrapping itself (disable, re-patch) removes this as well.
+  Object.defineProperties(handleRequest, {
+    __original: { value: untraced },
+    __wrapped: { value: true },
+    __unwrap: { value: () => (prototype.handleRequest = untraced) },
+  });
+  prototype.handleRequest = handleRequest;
+  return () => {
+    if (prototype.handleRequest === handleRequest) prototype.handleRequest = traced;
   };
 }
