@@ -136,7 +136,7 @@ describe("CommonJS app under --import (no loader thread)", () => {
       env: axonpushEnv(receiver.url, { DATABASE_URL: databaseUrl }),
     });
     expect((await get(app, "/imported/item/3")).body).toBe('{"id":"3"}');
-    const trace = await waitForTrace(receiver, (s) => s.kind === "SERVER" && s.attributes["url.path"] === "/imported/item/3", 3);
+    const trace = await waitForTrace(receiver, (s) => s.kind === "SERVER" && s.attributes["url.path"] === "/imported/item/3", 2);
     expect(expectWholeTree(trace).name).toBe("GET /imported/item/:id");
     expect(trace.some((span) => span.scope?.name === "@opentelemetry/instrumentation-express")).toBe(true);
   });
