@@ -4,6 +4,7 @@
 //   node bench/run.mjs                    # everything (~10 min on 2 cores)
 //   node bench/run.mjs --quick            # a rough pass (~3 min)
 //   node bench/run.mjs startup requests   # a subset; other sections keep their last results
+//   AXONPUSH_BENCH_BEFORE=<built checkout> node bench/run.mjs frameworks   # also measures an earlier build
 //   node bench/run.mjs --report           # only rewrite BENCHMARKS.md from bench/results/
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
@@ -19,6 +20,7 @@ const BENCHMARKS = {
   esm: { title: "5. ESM app: what each preload traces", module: "./esm.mjs" },
   profile: { title: "6. Where start-up time goes", module: "./profile.mjs" },
   drain: { title: "7. Where the export path's CPU goes", module: "./drain.mjs" },
+  frameworks: { title: "8. Framework spans per request", module: "./frameworks.mjs" },
 };
 
 const argv = process.argv.slice(2);
