@@ -81,6 +81,7 @@ async function measureLoad(ctx, variant, app, settings) {
 
 export async function run(ctx) {
   const before = process.env.AXONPUSH_BENCH_BEFORE ? path.resolve(process.env.AXONPUSH_BENCH_BEFORE) : undefined;
+  const loadAtStart = os.loadavg()[0];
   const settings = ctx.quick ? { rounds: 2, duration: 2, warmup: 1 } : { rounds: 3, duration: 5, warmup: 1 };
   const captureSinks = { event: await startEventSink({ capture: true }), otlp: await startOtlpSink({ capture: true }) };
   const traced = {};
@@ -106,7 +107,9 @@ export async function run(ctx) {
       errors: samples[v.id].reduce((a, s) => a + s.errors + s.non2xx + s.timeouts, 0),
     };
   }
-  const data = { requests: REQUESTS, connections: CONNECTIONS, settings, before: before ? path.basename(before) : null, traced, load };
+  // The machine may be shared: say how busy it was, beside the figures.
+  const loadAverage = { start: loadAtStart, end: os.loadavg()[0], cores: os.cpus().length };
+  const data = { requests: REQUESTS, connections: CONNECTIONS, settings, before: before ? path.basename(before) : null, loadAverage, traced, load };
   return { data, markdown: render(ctx, data) };
 }
 
@@ -132,8 +135,11 @@ function render(ctx, data) {
     out.push(`\n#### ${app.label}, GET ${app.path}\n`);
     out.push(table(["span", ...columns.map((c) => labelOf(c.split("/")[1]))], rows));
   }
+  const busy = data.loadAverage
+    ? ` One-minute load average ${fmt(data.loadAverage.start, 1)} at the start, ${fmt(data.loadAverage.end, 1)} at the end, on ${data.loadAverage.cores} cores${data.loadAverage.start > data.loadAverage.cores ? ": the machine was shared and busy, so the absolute figures are far below a quiet run's; compare variants through the ratios of this same run" : ""}.`
+    : "";
   out.push(
-    `\n#### Express 5 requests/s (GET /api/users/42)\n\nautocannon, ${data.connections} connections, ${data.settings.warmup}s warm-up then ${data.settings.duration}s measured, ${data.settings.rounds} interleaved rounds; server pinned to core 0, load generator and sinks on the other core.\n`,
+    `\n#### Express 5 requests/s (GET /api/users/42)\n\nautocannon, ${data.connections} connections, ${data.settings.warmup}s warm-up then ${data.settings.duration}s measured, ${data.settings.rounds} interleaved rounds; server pinned to core 0, load generator and sinks on the other core.${busy}\n`,
   );
   const official = data.load.officialRequire?.rps.median;
   out.push(
