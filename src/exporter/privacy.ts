@@ -1,32 +1,55 @@
 /**
  * Turns an attribute map into the string map the contract wants, applying
- * the privacy settings on the way: credentials redacted, long values cut.
+ * the privacy settings on the way: credentials redacted, credential-like
+ * query values in URLs hidden, long values cut.
  */
 import type { Attributes } from "@opentelemetry/api";
 import { stringifyAttributeValue } from "./attribute-value.js";
 import { createKeyRedactor, REDACTED, type KeyRedactor } from "./redaction.js";
 import { truncateString } from "./truncate.js";
+import { createUrlRedactor, URL_ATTRIBUTE_KEYS, type UrlRedactor } from "./url-query-redaction.js";
 
 export const DEFAULT_MAX_CONTENT_LENGTH = 4096;
 
 export interface Privacy {
   readonly isRedacted: KeyRedactor;
+  /** For the URL attributes (URL_ATTRIBUTE_KEYS) only. */
+  readonly redactUrl: UrlRedactor;
   readonly maxContentLength: number;
 }
 
+/** `redactKeys` (AXONPUSH_REDACT_KEYS) name attribute keys and query parameters alike. */
 export function createPrivacy(redactKeys: readonly string[] = [], maxContentLength?: number): Privacy {
   const max =
     maxContentLength !== undefined && Number.isFinite(maxContentLength) && maxContentLength > 0
       ? Math.floor(maxContentLength)
       : DEFAULT_MAX_CONTENT_LENGTH;
-  return { isRedacted: createKeyRedactor(redactKeys), maxContentLength: max };
+  return { isRedacted: createKeyRedactor(redactKeys), redactUrl: createUrlRedactor(redactKeys), maxContentLength: max };
+}
+
+/**
+ * A URL attribute's value with credential-like query values hidden (also in
+ * each string of an array, which a hand-built span may carry); any other
+ * attribute's value, and the same value when nothing was hidden.
+ */
+export function withoutUrlSecrets<T>(key: string, value: T, privacy: Privacy): T {
+  if (!URL_ATTRIBUTE_KEYS.has(key)) return value;
+  if (typeof value === "string") return privacy.redactUrl(key, value) as T;
+  if (!Array.isArray(value)) return value;
+  let out: unknown[] | undefined;
+  value.forEach((item: unknown, i) => {
+    if (typeof item !== "string") return;
+    const hidden = privacy.redactUrl(key, item);
+    if (hidden !== item) (out ??= [...value])[i] = hidden;
+  });
+  return (out ?? value) as T;
 }
 
 export function toStringAttributes(attributes: Attributes | undefined, privacy: Privacy): Record<string, string> {
   const out: Record<string, string> = {};
   if (!attributes) return out;
   for (const key of Object.keys(attributes)) {
-    const text = stringifyAttributeValue(attributes[key]);
+    const text = stringifyAttributeValue(withoutUrlSecrets(key, attributes[key], privacy));
     if (text === undefined) continue;
     out[key] = privacy.isRedacted(key) ? REDACTED : truncateString(text, privacy.maxContentLength);
   }
