@@ -19,6 +19,7 @@ import { resourceFromAttributes, type Resource } from "@opentelemetry/resources"
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
 import { sendableSpanTimes } from "./hrtime.js";
 import { withoutUrlSecrets, type Privacy } from "./privacy.js";
+import { isUrlAttribute } from "./url-query-redaction.js";
 import { REDACTED } from "./redaction.js";
 import type { ResourceMapper } from "./resource.js";
 import { truncateString } from "./truncate.js";
@@ -40,9 +41,10 @@ export function privateAttributes(attributes: Attributes | undefined, privacy: P
   for (const key of Object.keys(attributes)) {
     const value = attributes[key];
     if (value === undefined || value === null) continue;
+    // Hidden before cut, so a cut never leaves half a secret behind.
     const replaced = privacy.isRedacted(key)
       ? REDACTED
-      : privateValue(withoutUrlSecrets(key, value, privacy), privacy.maxContentLength);
+      : privateValue(isUrlAttribute(key) ? withoutUrlSecrets(key, value, privacy) : value, privacy.maxContentLength);
     if (replaced !== value) {
       out ??= { ...attributes };
       out[key] = replaced;

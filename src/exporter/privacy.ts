@@ -7,7 +7,7 @@ import type { Attributes } from "@opentelemetry/api";
 import { stringifyAttributeValue } from "./attribute-value.js";
 import { createKeyRedactor, REDACTED, type KeyRedactor } from "./redaction.js";
 import { truncateString } from "./truncate.js";
-import { createUrlRedactor, URL_ATTRIBUTE_KEYS, type UrlRedactor } from "./url-query-redaction.js";
+import { createUrlRedactor, isUrlAttribute, type UrlRedactor } from "./url-query-redaction.js";
 
 export const DEFAULT_MAX_CONTENT_LENGTH = 4096;
 
@@ -28,12 +28,11 @@ export function createPrivacy(redactKeys: readonly string[] = [], maxContentLeng
 }
 
 /**
- * A URL attribute's value with credential-like query values hidden (also in
- * each string of an array, which a hand-built span may carry); any other
- * attribute's value, and the same value when nothing was hidden.
+ * A URL attribute's value (isUrlAttribute) with credential-like query values
+ * hidden, also in each string of an array, which a hand-built span may
+ * carry; the same value back when nothing was hidden.
  */
 export function withoutUrlSecrets<T>(key: string, value: T, privacy: Privacy): T {
-  if (!URL_ATTRIBUTE_KEYS.has(key)) return value;
   if (typeof value === "string") return privacy.redactUrl(key, value) as T;
   if (!Array.isArray(value)) return value;
   let out: unknown[] | undefined;
@@ -49,7 +48,9 @@ export function toStringAttributes(attributes: Attributes | undefined, privacy: 
   const out: Record<string, string> = {};
   if (!attributes) return out;
   for (const key of Object.keys(attributes)) {
-    const text = stringifyAttributeValue(withoutUrlSecrets(key, attributes[key], privacy));
+    // Hidden before cut, so a cut never leaves half a secret behind.
+    const value = isUrlAttribute(key) ? withoutUrlSecrets(key, attributes[key], privacy) : attributes[key];
+    const text = stringifyAttributeValue(value);
     if (text === undefined) continue;
     out[key] = privacy.isRedacted(key) ? REDACTED : truncateString(text, privacy.maxContentLength);
   }

@@ -24,6 +24,12 @@ export const QUERY_REDACTED = "REDACTED";
 /** The attributes whose string values are read as URLs or query strings; no other is looked at. */
 export const URL_ATTRIBUTE_KEYS: ReadonlySet<string> = new Set(["url.full", "url.query", "http.url", "http.target"]);
 
+/** Asked for every attribute key: the length test (8, 9 or 11) spares most keys the set lookup. */
+export function isUrlAttribute(key: string): boolean {
+  const length = key.length;
+  return (length === 8 || length === 9 || length === 11) && URL_ATTRIBUTE_KEYS.has(key);
+}
+
 export type UrlRedactor = (key: string, value: string) => string;
 
 const AMPERSAND = 0x26;
@@ -36,7 +42,8 @@ const endsPair = (code: number) => code === AMPERSAND || code === SEMICOLON || c
 
 /** Where the parameters of `value` begin, or -1 when it has none to read. */
 function paramsStart(key: string, value: string, firstEquals: number): number {
-  if (key === "url.query") return 0; // the query itself (a leading `?`, as undici records it, ends an empty pair)
+  // The query itself; the leading `?` undici records is skipped.
+  if (key === "url.query") return value.charCodeAt(0) === QUESTION ? 1 : 0;
   const question = value.indexOf("?");
   const hash = value.indexOf("#");
   if (question !== -1 || hash !== -1) {
@@ -47,6 +54,7 @@ function paramsStart(key: string, value: string, firstEquals: number): number {
   return slash === -1 || slash > firstEquals ? 0 : -1;
 }
 
+/** Hides credential values in the parameters from `from` on; the same string back when none is hidden. */
 export function redactQueryParams(value: string, from: number, isCredential: QueryNameMatcher): string {
   const length = value.length;
   let out = "";
