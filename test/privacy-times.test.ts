@@ -4,7 +4,7 @@
 import type { HrTime } from "@opentelemetry/api";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { AxonPushClient } from "../src/client.js";
 import { MAX_UNIX_NANOS, sendableSpanTimes } from "../src/exporter/hrtime.js";
 import { AxonPushSpanExporter } from "../src/exporter/index.js";
@@ -117,6 +117,25 @@ function spanStartedUnderFakedDate(): ReadableSpan {
 describe("the SDK's clock under a Date faked at the epoch", () => {
   afterEach(() => {
     expect(Date.now()).toBeGreaterThan(1e12);
+  });
+
+  it("under the fake-timers library itself (vi.useFakeTimers is @sinonjs/fake-timers) at the epoch, starts before 1970", () => {
+    const tracer = new BasicTracerProvider().getTracer("odd-clock");
+    vi.useFakeTimers({ now: 0 });
+    let span;
+    try {
+      span = tracer.startSpan("under-fake-timers");
+      vi.advanceTimersByTime(5);
+      span.end();
+    } finally {
+      vi.useRealTimers();
+    }
+    const readable = span as unknown as ReadableSpan;
+    expect(nanos(readable.startTime)).toBeLessThan(0n);
+    const exporter = new AxonPushSpanExporter({ client, channelId: "ch_1" });
+    const event = JSON.parse(exporter.prepare([readable])[0]!.body as string);
+    expect(validateSpanEvent(event)).toBeUndefined();
+    expect(event.payload.startTimeUnixNano).toBe("0");
   });
 
   it("really gives a negative start: minus the time since the process began (so the cases above are real)", () => {
