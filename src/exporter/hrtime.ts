@@ -5,8 +5,10 @@
  * decimal string, as the contract requires.
  *
  * Every time we send must be one the API takes: a non-negative integer of
- * nanoseconds (OTLP encodes it as an unsigned fixed64, where a negative
- * number would wrap to the year 2554), with the end not before the start.
+ * nanoseconds, with the end not before the start. The events API refuses a
+ * negative string; OTLP encodes times as unsigned fixed64, and
+ * OpenTelemetry's protobuf writer turns a negative time into a made-up
+ * positive one (the issue's -35.6 s became 1970-01-01T18:11:40Z).
  * A span's clock can break that. The SDK anchors a span at `Date.now()` and
  * measures its end and its events from there with the monotonic
  * `performance.now()`; when a test fakes `Date` at the epoch (sinon's

@@ -9,8 +9,8 @@
  * are cut to `maxContentLength` with the same marker as the events mapping.
  * Credential-like query values in URL attributes are hidden as in the
  * events mapping, and times are made sendable the same way (hrtime.ts):
- * the serializer would otherwise wrap a negative time into a huge unsigned
- * one. The resource is the events mapping's resource verbatim (every value a
+ * OpenTelemetry's protobuf writer would otherwise turn a negative time into
+ * a made-up positive one, and its JSON one into a negative string. The resource is the events mapping's resource verbatim (every value a
  * string, service / version / environment overridden), so both transports
  * describe the service identically.
  */
@@ -19,10 +19,10 @@ import { resourceFromAttributes, type Resource } from "@opentelemetry/resources"
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
 import { sendableSpanTimes } from "./hrtime.js";
 import { withoutUrlSecrets, type Privacy } from "./privacy.js";
-import { isUrlAttribute } from "./url-query-redaction.js";
 import { REDACTED } from "./redaction.js";
 import type { ResourceMapper } from "./resource.js";
 import { truncateString } from "./truncate.js";
+import { isUrlAttribute } from "./url-query-redaction.js";
 
 export type OtlpSpanViewer = (spans: readonly ReadableSpan[]) => ReadableSpan[];
 
