@@ -5,7 +5,7 @@
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { AppSpanEvent, AppSpanPayload, SpanKindName, SpanStatusName } from "./event-types.js";
-import { hrTimeToNanosString } from "./hrtime.js";
+import { hrTimeToNanosString, sendableSpanTimes } from "./hrtime.js";
 import { toStringAttributes, type Privacy } from "./privacy.js";
 import type { ResourceMapper } from "./resource.js";
 import { truncateString } from "./truncate.js";
@@ -40,20 +40,22 @@ export function mapSpan(span: ReadableSpan, mapping: SpanMapping): AppSpanEvent 
   const parentSpanId = span.parentSpanContext?.spanId || undefined;
   const { privacy } = mapping;
   const name = span.name || UNNAMED_SPAN;
+  // Undefined when the span's own times are already sendable (see hrtime.ts).
+  const times = sendableSpanTimes(span);
 
   const payload: AppSpanPayload = {
     name,
     kind: KIND_NAMES[span.kind] ?? "INTERNAL",
     status: STATUS_NAMES[span.status.code] ?? "UNSET",
     attributes: toStringAttributes(span.attributes, privacy),
-    startTimeUnixNano: hrTimeToNanosString(span.startTime),
-    endTimeUnixNano: hrTimeToNanosString(span.endTime),
+    startTimeUnixNano: hrTimeToNanosString(times?.startTime ?? span.startTime),
+    endTimeUnixNano: hrTimeToNanosString(times?.endTime ?? span.endTime),
     resource: mapping.mapResource(span.resource),
     traceId,
     spanId,
-    events: span.events.map((event) => ({
+    events: span.events.map((event, i) => ({
       name: event.name,
-      timeUnixNano: hrTimeToNanosString(event.time),
+      timeUnixNano: hrTimeToNanosString(times?.eventTimes[i] ?? event.time),
       attributes: toStringAttributes(event.attributes, privacy),
     })),
     links: span.links.map((link) => ({

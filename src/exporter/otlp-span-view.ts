@@ -7,17 +7,22 @@
  * OTLP keeps attribute types, so values stay typed here (a count stays a
  * number): redacted keys become `[REDACTED]`, strings (also inside arrays)
  * are cut to `maxContentLength` with the same marker as the events mapping.
- * The resource is the events mapping's resource verbatim (every value a
+ * Credential-like query values in URL attributes are hidden as in the
+ * events mapping, and times are made sendable the same way (hrtime.ts):
+ * OpenTelemetry's protobuf writer would otherwise turn a negative time into
+ * a made-up positive one, and its JSON one into a negative string. The resource is the events mapping's resource verbatim (every value a
  * string, service / version / environment overridden), so both transports
  * describe the service identically.
  */
-import type { Attributes, AttributeValue, Link, SpanStatus } from "@opentelemetry/api";
+import type { Attributes, AttributeValue, HrTime, Link, SpanStatus } from "@opentelemetry/api";
 import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
-import type { Privacy } from "./privacy.js";
+import { sendableSpanTimes } from "./hrtime.js";
+import { withoutUrlSecrets, type Privacy } from "./privacy.js";
 import { REDACTED } from "./redaction.js";
 import type { ResourceMapper } from "./resource.js";
 import { truncateString } from "./truncate.js";
+import { isUrlAttribute } from "./url-query-redaction.js";
 
 export type OtlpSpanViewer = (spans: readonly ReadableSpan[]) => ReadableSpan[];
 
@@ -36,7 +41,10 @@ export function privateAttributes(attributes: Attributes | undefined, privacy: P
   for (const key of Object.keys(attributes)) {
     const value = attributes[key];
     if (value === undefined || value === null) continue;
-    const replaced = privacy.isRedacted(key) ? REDACTED : privateValue(value, privacy.maxContentLength);
+    // Hidden before cut, so a cut never leaves half a secret behind.
+    const replaced = privacy.isRedacted(key)
+      ? REDACTED
+      : privateValue(isUrlAttribute(key) ? withoutUrlSecrets(key, value, privacy) : value, privacy.maxContentLength);
     if (replaced !== value) {
       out ??= { ...attributes };
       out[key] = replaced;
@@ -47,11 +55,12 @@ export function privateAttributes(attributes: Attributes | undefined, privacy: P
 
 // Events and links are usually empty or untouched: hand back the span's own
 // array then, so the common span allocates nothing here.
-function privateEvents(events: TimedEvent[], privacy: Privacy): TimedEvent[] {
+function privateEvents(events: TimedEvent[], privacy: Privacy, times: readonly HrTime[] | undefined): TimedEvent[] {
   if (events.length === 0) return events;
-  const viewed = events.map((event) => {
+  const viewed = events.map((event, i) => {
     const attributes = privateAttributes(event.attributes, privacy);
-    return attributes === event.attributes ? event : { ...event, attributes };
+    const time = times?.[i] ?? event.time;
+    return attributes === event.attributes && time === event.time ? event : { ...event, attributes, time };
   });
   return viewed.every((event, i) => event === events[i]) ? events : viewed;
 }
@@ -123,12 +132,14 @@ class PrivateSpanView implements ReadableSpan {
     this.name = span.name;
     this.kind = span.kind;
     this.parentSpanContext = span.parentSpanContext;
-    this.startTime = span.startTime;
-    this.endTime = span.endTime;
+    // Undefined when the span's own times are already sendable (the common case).
+    const times = sendableSpanTimes(span);
+    this.startTime = times?.startTime ?? span.startTime;
+    this.endTime = times?.endTime ?? span.endTime;
     this.status = privateStatus(span.status, privacy);
     this.attributes = privateAttributes(span.attributes, privacy);
     this.links = privateLinks(span.links, privacy);
-    this.events = privateEvents(span.events, privacy);
+    this.events = privateEvents(span.events, privacy, times?.eventTimes);
     this.duration = span.duration;
     this.ended = span.ended;
     this.resource = resource;
