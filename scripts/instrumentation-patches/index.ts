@@ -68,17 +68,11 @@ export function applyInstrumentationPatches(build: PluginBuild, root: string, pa
   }
   build.onEnd((result) => {
     if (result.errors.length > 0) return;
-    for (const target of targets) {
-      if (!applied.has(target.filePath)) {
-        result.errors.push({
-          id: "axonpush-instrumentation-patch",
-          pluginName: "axonpush-instrumentation-patches",
-          text: `instrumentation patch for ${target.patch.packageName} was not applied: ${target.filePath} is not part of the bundle any more`,
-          location: null,
-          notes: [],
-          detail: undefined,
-        });
-      }
-    }
+    const missing = targets.filter((target) => !applied.has(target.filePath));
+    return {
+      errors: missing.map((target) => ({
+        text: `instrumentation patch for ${target.patch.packageName} was not applied: ${target.filePath} is not part of the bundle any more`,
+      })),
+    };
   });
 }
