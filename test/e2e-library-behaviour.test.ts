@@ -10,16 +10,21 @@ import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } f
 
 const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
-const PRELOADS = [
-  { flag: "--import", nodeArgs: ["--import", "axonpush-otel/register"] },
-  { flag: "--require", nodeArgs: ["--require", "axonpush-otel/register"] },
-];
+// Each library's scenarios are loaded by a CommonJS entry (`.cjs`, run under
+// both flags) and an ES module entry (`.mjs`, through the loader that only
+// `--import` registers).
+const RUNS = [
+  { entry: "cjs", flag: "--import" },
+  { entry: "cjs", flag: "--require" },
+  { entry: "mjs", flag: "--import" },
+] as const;
 
 const scope = (name: string) => `@opentelemetry/instrumentation-${name}`;
 
 interface LibraryCase {
   library: string;
-  script: string;
+  /** The fixture without its extension: `<entry>.cjs` requires the library, `<entry>.mjs` imports it. */
+  entry: string;
   /** What the library itself does, checked on the plain run (so the fixture tests what it means to). */
   untraced: Record<string, unknown>;
   /** Spans the traced run must deliver, by name. */
@@ -34,7 +39,7 @@ const answered = (answer: string) => ({ outcome: "answered", answer });
 const CASES: LibraryCase[] = [
   {
     library: "connect (mounted http.Server and sub-apps)",
-    script: "fixtures/library-behaviour/connect.cjs",
+    entry: "fixtures/library-behaviour/connect",
     untraced: {
       blog: "200 blog saw /post-1",
       sub: "200 sub saw /page, mounted at /sub",
@@ -48,7 +53,7 @@ const CASES: LibraryCase[] = [
   },
   {
     library: "router (router.handle with a response that is not an EventEmitter; next === req.next)",
-    script: "fixtures/library-behaviour/router.cjs",
+    entry: "fixtures/library-behaviour/router",
     untraced: {
       "/mw-later": answered("middleware answered"),
       "/route-later": answered("route answered"),
@@ -62,7 +67,7 @@ const CASES: LibraryCase[] = [
   },
   {
     library: "express.Router (the same, with Express loaded)",
-    script: "fixtures/library-behaviour/router-from-express.cjs",
+    entry: "fixtures/library-behaviour/express-router",
     untraced: {
       "/mw-later": answered("middleware answered"),
       "/route-later": answered("route answered"),
@@ -75,7 +80,7 @@ const CASES: LibraryCase[] = [
   },
   {
     library: "express (next === req.next, res.format callbacks)",
-    script: "fixtures/library-behaviour/express-next.cjs",
+    entry: "fixtures/library-behaviour/express",
     untraced: {
       mwFormat: "200 format next is my next",
       routeFormat: `200 ${JSON.stringify({ formatNextIsReqNext: true, formatNextIsRouteNext: false, nextIsReqNext: true })}`,
@@ -87,7 +92,7 @@ const CASES: LibraryCase[] = [
   },
   {
     library: "koa (app.use of a non-function)",
-    script: "fixtures/library-behaviour/koa.cjs",
+    entry: "fixtures/library-behaviour/koa",
     untraced: {
       refused: Object.fromEntries(
         ["null", "zero", "undefined", "string", "object", "routerLike"].map((name) => [name, "TypeError: middleware must be a function!"]),
@@ -111,15 +116,19 @@ async function runToEnd(script: string, options: { nodeArgs?: string[]; env?: Re
 }
 
 describe.each(CASES)("$library", (library) => {
-  it("runs as the library means to without the preload (the fixture's own check)", async () => {
-    const plain = await runToEnd(library.script);
+  it.each(["cjs", "mjs"])("runs as the library means to without the preload (the fixture's own check, .%s)", async (extension) => {
+    const plain = await runToEnd(`${library.entry}.${extension}`);
     expect(plain.stderr).toBe("");
     expect(plain.code).toBe(0);
     expect(plain.result).toMatchObject(library.untraced);
   });
 
-  it.each(PRELOADS)("behaves the same under $flag, and its spans reach AxonPush", async ({ nodeArgs }) => {
-    const [plain, traced] = await Promise.all([runToEnd(library.script), runToEnd(library.script, { nodeArgs, env: axonpushEnv(receiver.url) })]);
+  it.each(RUNS)("behaves the same ($entry entry under $flag), and its spans reach AxonPush", async ({ entry, flag }) => {
+    const script = `${library.entry}.${entry}`;
+    const [plain, traced] = await Promise.all([
+      runToEnd(script),
+      runToEnd(script, { nodeArgs: [flag, "axonpush-otel/register"], env: axonpushEnv(receiver.url) }),
+    ]);
     expect(traced.result).toEqual(plain.result);
     expect(traced.stderr).toBe(plain.stderr);
     expect([traced.code, traced.signal]).toEqual([plain.code, plain.signal]);

@@ -6,6 +6,12 @@
  * mounted http.Server is never run (404) and a sub-app keeps `route === "/"`.
  * Here connect sees the handler as given, and the instrumentation wraps the
  * layer connect stored; spans keep the name of the handler the app passed.
+ *
+ * Also: under the ES module loader the instrumentation is handed the module
+ * namespace, not the function, and replaced it with a wrapper calling the
+ * namespace, so `import connect from "connect"; connect()` threw
+ * `original.apply is not a function`. Here the namespace's default export is
+ * wrapped instead.
  */
 import type { InstrumentationPatch } from "./types.js";
 
@@ -13,8 +19,21 @@ export const connectPatch: InstrumentationPatch = {
   packageName: "@opentelemetry/instrumentation-connect",
   writtenFor: "0.66.0",
   file: "build/src/instrumentation.js",
-  fixes: "connect inspects the handler it is given (mounted http.Server, sub-app route)",
+  fixes: "connect inspects the handler it is given (mounted http.Server, sub-app route); ES module import",
   edits: [
+    {
+      find: `moduleExports => {
+                return this._patchConstructor(moduleExports);
+            }),`,
+      replace: `moduleExports => {
+                // axonpush-otel: an ES module import hands over the namespace; wrap its default export.
+                if (moduleExports?.[Symbol.toStringTag] === 'Module') {
+                    moduleExports.default = this._patchConstructor(moduleExports.default);
+                    return moduleExports;
+                }
+                return this._patchConstructor(moduleExports);
+            }),`,
+    },
     {
       find: "    _patchMiddleware(routeName, middleWare) {",
       replace: "    _patchMiddleware(routeName, middleWare, namedAfter = middleWare) {",
