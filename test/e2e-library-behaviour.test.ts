@@ -38,7 +38,7 @@ const answered = (answer: string) => ({ outcome: "answered", answer });
 
 const CASES: LibraryCase[] = [
   {
-    library: "connect (mounted http.Server and sub-apps)",
+    library: "connect (mounted http.Server and sub-apps; ES module import)",
     entry: "fixtures/library-behaviour/connect",
     untraced: {
       blog: "200 blog saw /post-1",
