@@ -22,6 +22,7 @@ import type { Plugin } from "esbuild";
 import { INSTRUMENTATION_TABLE } from "../src/preload/lazy/instrumentation-table.js";
 import { DEFERRED_MODULE_NAMES } from "../src/preload/lazy/deferred-modules.js";
 import { SHARED_MODULE_NAMES } from "../src/preload/lazy/shared-modules.js";
+import { applyInstrumentationPatches } from "./instrumentation-patches/index.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const requireFromRoot = createRequire(path.join(ROOT, "package.json"));
@@ -105,12 +106,14 @@ function bundledLazyRequire(): string {
 /**
  * For dist/lazy/*.cjs. Shared packages come from the boot bundle; one
  * instrumentation never bundles another's package, and deferred modules
- * requiring each other stay inside modules.cjs.
+ * requiring each other stay inside modules.cjs. Our fixes to upstream
+ * instrumentations are applied here (scripts/instrumentation-patches).
  */
 export function lazyPiecesPlugin(): Plugin {
   return {
     name: "axonpush-lazy-pieces",
     setup(build) {
+      applyInstrumentationPatches(build, ROOT);
       build.onResolve({ filter: exactly([`../${BOOT_BUNDLE}`]) }, (args) => ({ path: args.path, external: true }));
       build.onResolve({ filter: exactly(SHARED_MODULE_NAMES) }, (args) => ({ path: args.path, namespace: "axonpush-shared" }));
       build.onLoad({ filter: /.*/, namespace: "axonpush-shared" }, (args) => ({

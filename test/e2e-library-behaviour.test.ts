@@ -1,0 +1,144 @@
+// End to end: libraries behave under the preload exactly as without it, with
+// their spans kept. Each fixture (fixtures/library-behaviour/) exercises one
+// library and prints what it did as one RESULT line; it runs once plain and
+// once under each preload flag, and the traced results must equal the plain
+// one. Our fixes to the upstream instrumentations
+// (scripts/instrumentation-patches/) are what make them equal.
+import { describe, expect, it } from "vitest";
+import { useSuiteReceiver } from "./helpers/suite-receiver.js";
+import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
+
+const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
+
+// Each library's scenarios are loaded by a CommonJS entry (`.cjs`, run under
+// both flags) and an ES module entry (`.mjs`, through the loader that only
+// `--import` registers).
+const RUNS = [
+  { entry: "cjs", flag: "--import" },
+  { entry: "cjs", flag: "--require" },
+  { entry: "mjs", flag: "--import" },
+] as const;
+
+const scope = (name: string) => `@opentelemetry/instrumentation-${name}`;
+
+interface LibraryCase {
+  library: string;
+  /** The fixture without its extension: `<entry>.cjs` requires the library, `<entry>.mjs` imports it. */
+  entry: string;
+  /** What the library itself does, checked on the plain run (so the fixture tests what it means to). */
+  untraced: Record<string, unknown>;
+  /** Spans the traced run must deliver, by name. */
+  spans: string[];
+  /** Instrumentations allowed to have made them (Express 5 layers may be wrapped by express, router or both). */
+  scopes: string[];
+}
+
+// toMatchObject matches these partially, so `seen` is checked only where named.
+const answered = (answer: string) => ({ outcome: "answered", answer });
+
+const CASES: LibraryCase[] = [
+  {
+    library: "connect (mounted http.Server and sub-apps; ES module import)",
+    entry: "fixtures/library-behaviour/connect",
+    untraced: {
+      blog: "200 blog saw /post-1",
+      sub: "200 sub saw /page, mounted at /sub",
+      subRoute: "/sub",
+      rootRoute: "/",
+      fail: "200 handled planned",
+      thrown: { useNothing: expect.stringContaining("(reading 'handle')"), useNull: expect.stringContaining("(reading 'handle')") },
+    },
+    spans: ["request handler - /blog", "request handler - /sub", "middleware - subPage", "request handler - /rooted"],
+    scopes: [scope("connect")],
+  },
+  {
+    library: "router (router.handle with a response that is not an EventEmitter; next === req.next)",
+    entry: "fixtures/library-behaviour/router",
+    untraced: {
+      "/mw-later": answered("middleware answered"),
+      "/route-later": answered("route answered"),
+      "/via-req-next": { ...answered("reached through req.next"), seen: { nextIsReqNext: true } },
+      "/error": answered("error handler saw planned"),
+      "/nested/leaf": { ...answered("leaf answered"), seen: { nextIsReqNext: true, innerNextIsReqNext: true } },
+      "/nowhere": { outcome: "done" },
+    },
+    spans: ["middleware - answerLater", "request handler - /route-later", "middleware - passViaReqNext", "middleware - answerError", "request handler - /nested/leaf"],
+    scopes: [scope("router")],
+  },
+  {
+    library: "express.Router (the same, with Express loaded)",
+    entry: "fixtures/library-behaviour/express-router",
+    untraced: {
+      "/mw-later": answered("middleware answered"),
+      "/route-later": answered("route answered"),
+      "/via-req-next": { ...answered("reached through req.next"), seen: { nextIsReqNext: true } },
+      "/error": answered("error handler saw planned"),
+      "/nested/leaf": { ...answered("leaf answered"), seen: { nextIsReqNext: true, innerNextIsReqNext: true } },
+    },
+    spans: ["middleware - answerLater", "middleware - passViaReqNext", "middleware - compareInner"],
+    scopes: [scope("router"), scope("express")],
+  },
+  {
+    library: "express (next === req.next, res.format callbacks)",
+    entry: "fixtures/library-behaviour/express",
+    untraced: {
+      mwFormat: "200 format next is my next",
+      routeFormat: `200 ${JSON.stringify({ formatNextIsReqNext: true, formatNextIsRouteNext: false, nextIsReqNext: true })}`,
+      passOn: "200 second handler reached",
+      viaReqNext: "200 reached, nextIsReqNext=true",
+    },
+    spans: ["middleware - formatInMiddleware", "middleware - viaReqNext", "request handler - /pass-on", "request handler - /via-req-next"],
+    scopes: [scope("router"), scope("express")],
+  },
+  {
+    library: "koa (app.use of a non-function)",
+    entry: "fixtures/library-behaviour/koa",
+    untraced: {
+      refused: Object.fromEntries(
+        ["null", "zero", "undefined", "string", "object", "routerLike"].map((name) => [name, "TypeError: middleware must be a function!"]),
+      ),
+      greeting: "200 hello from /greet",
+    },
+    spans: ["middleware - timing", "middleware - greet"],
+    scopes: [scope("koa")],
+  },
+];
+
+function resultOf(stdout: string): unknown {
+  const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
+  return line === undefined ? `no RESULT line; stdout was: ${stdout}` : JSON.parse(line.slice("RESULT ".length));
+}
+
+async function runToEnd(script: string, options: { nodeArgs?: string[]; env?: Record<string, string> } = {}) {
+  const run = await runFixture({ script, waitForReady: false, ...options });
+  const { code, signal } = await run.exited;
+  return { result: resultOf(run.stdout()), code, signal, stderr: run.stderr() };
+}
+
+describe.each(CASES)("$library", (library) => {
+  it.each(["cjs", "mjs"])("runs as the library means to without the preload (the fixture's own check, .%s)", async (extension) => {
+    const plain = await runToEnd(`${library.entry}.${extension}`);
+    expect(plain.stderr).toBe("");
+    expect(plain.code).toBe(0);
+    expect(plain.result).toMatchObject(library.untraced);
+  });
+
+  it.each(RUNS)("behaves the same ($entry entry under $flag), and its spans reach AxonPush", async ({ entry, flag }) => {
+    const script = `${library.entry}.${entry}`;
+    const [plain, traced] = await Promise.all([
+      runToEnd(script),
+      runToEnd(script, { nodeArgs: [flag, "axonpush-otel/register"], env: axonpushEnv(receiver.url) }),
+    ]);
+    expect(traced.result).toEqual(plain.result);
+    expect(traced.stderr).toBe(plain.stderr);
+    expect([traced.code, traced.signal]).toEqual([plain.code, plain.signal]);
+
+    // The process flushed at its natural end; every expected span was ended and sent.
+    const spans = await receiver.waitForSpans((all) => library.spans.every((name) => all.some((s) => s.name === name)), 10_000);
+    for (const name of library.spans) {
+      const makers = spans.filter((s) => s.name === name).map((s) => s.scope?.name ?? "no scope");
+      expect(makers.filter((by) => !library.scopes.includes(by)), `${name} made by ${makers.join(", ")}`).toEqual([]);
+    }
+    expect(receiver.rejections).toEqual([]);
+  });
+});
