@@ -25,13 +25,38 @@ export interface OutgoingRequest {
    * for `/v1/traces`), so any sender, the exit path included, sends them.
    */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * For a JSON body: its top-level properties that a server may refuse by name
+   * (one API version declares them, another does not) and that may be left
+   * out, kept in pieces so the body without them is a concatenation, not a new
+   * serialisation (see optional-properties.ts).
+   */
+  readonly optional?: OptionalProperties;
+}
+
+/**
+ * A JSON body in pieces: `head` + the fragments not left out + `}`. Plain data
+ * (no functions), so it crosses into the exit-time sender's worker thread.
+ */
+export interface OptionalProperties {
+  /** The body's JSON text with every optional property left out, without its closing brace. */
+  readonly head: string;
+  /** `[name, ',"name":<json value>']` for each optional property, in body order. */
+  readonly fragments: readonly (readonly [name: string, fragment: string])[];
+  /** The Idempotency-Key of the body with every property; a body without some derives its key from it. */
+  readonly baseKey: string;
+  /** The optional properties this request's body leaves out (already refused by the server). */
+  readonly leftOut: readonly string[];
 }
 
 export type SendResult =
   /** `body`: the answer's bytes when it had any (an OTLP response may report partially rejected spans). */
   | { readonly kind: "success"; readonly status: number; readonly body?: Uint8Array }
-  /** Never retried: 400, 401, 403, 404, 422, or a request that cannot be built. */
-  | { readonly kind: "failure"; readonly status?: number; readonly message: string }
+  /**
+   * Never retried: 400, 401, 403, 404, 422, or a request that cannot be built.
+   * `refusedProperties`: the body properties a 400 / 422 refused by name as undeclared.
+   */
+  | { readonly kind: "failure"; readonly status?: number; readonly message: string; readonly refusedProperties?: readonly string[] }
   /** Worth another try: 408, 429, 5xx, timeouts, connection errors. */
   | {
       readonly kind: "retryable";
