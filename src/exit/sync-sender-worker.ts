@@ -15,7 +15,7 @@
  * a short backoff while time remains; the Idempotency-Key in the headers is
  * unchanged, so a request the server already stored is not stored twice.
  *
- * A request may carry `optional` (its body in pieces, see
+ * A request may carry `optional` (its optional properties, see
  * transport/optional-properties.ts): when the server refuses one of those
  * properties by name, every request of this worker leaves it out from then on
  * and the refused one is sent again without it, under its derived key, as the
@@ -23,7 +23,7 @@
  * functions, embedded as source text, so both sides build the same bodies and
  * the same keys.
  */
-import { assembleBody, leftOutNames, variantKey } from "../transport/optional-properties.js";
+import { bodyWithout, leftOutNames, variantKey } from "../transport/optional-properties.js";
 import { refusedPropertyNames } from "../transport/property-refusal.js";
 
 export const SYNC_SENDER_WORKER_SOURCE = String.raw`
@@ -31,7 +31,7 @@ export const SYNC_SENDER_WORKER_SOURCE = String.raw`
 const { workerData } = require("node:worker_threads");
 // Should a transpiler that keeps function names have touched the embedded functions below.
 var __name = (target) => target;
-const assembleBody = ${assembleBody.toString()};
+const bodyWithout = ${bodyWithout.toString()};
 const leftOutNames = ${leftOutNames.toString()};
 const variantKey = ${variantKey.toString()};
 const refusedPropertyNames = ${refusedPropertyNames.toString()};
@@ -57,14 +57,14 @@ const refused = new Set();
 /** The request without every property refused so far (the same object when none of them is in it). */
 function withoutRefused(request) {
   const optional = request.optional;
-  if (!optional || refused.size === 0) return request;
-  const leftOut = leftOutNames(optional.fragments, new Set(optional.leftOut.concat(Array.from(refused))));
+  if (!optional || refused.size === 0 || typeof request.body !== "string") return request;
+  const leftOut = leftOutNames(optional.names, new Set(optional.leftOut.concat(Array.from(refused))));
   if (leftOut.length === optional.leftOut.length) return request;
   const headers = Object.assign({}, request.headers, { "Idempotency-Key": variantKey(optional.baseKey, leftOut) });
   return {
     url: request.url,
     headers,
-    body: assembleBody(optional.head, optional.fragments, leftOut),
+    body: bodyWithout(request.body, leftOut.filter((name) => optional.leftOut.indexOf(name) === -1)),
     optional: Object.assign({}, optional, { leftOut }),
   };
 }
@@ -72,7 +72,7 @@ function withoutRefused(request) {
 function carriesAll(request, names) {
   const optional = request.optional;
   if (!optional || names.length === 0) return false;
-  return names.every((name) => optional.leftOut.indexOf(name) === -1 && optional.fragments.some((f) => f[0] === name));
+  return names.every((name) => optional.names.indexOf(name) !== -1 && optional.leftOut.indexOf(name) === -1);
 }
 
 function postOnce(request) {

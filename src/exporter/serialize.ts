@@ -3,15 +3,13 @@
  * JSON body and the Idempotency-Key are fixed then, so every retry and the
  * exit-time resend send the very same bytes under the very same key.
  *
- * The body is serialised in pieces: the properties every server requires
- * (`head`, one JSON.stringify with the payload) and each optional property on
- * its own. A server that refuses an optional property by name then gets the
- * body without it by concatenation, with no second serialisation of the
- * payload (transport/optional-properties.ts); properties the server has
- * already refused are left out from the start.
+ * Properties the server has already refused by name are left out from the
+ * start (one serialisation either way); the request lists its optional
+ * properties so one refused later can be left out too
+ * (transport/optional-properties.ts).
  */
 import { randomUUID } from "node:crypto";
-import { requestFromParts } from "../transport/optional-properties.js";
+import { leftOutNames, variantKey } from "../transport/optional-properties.js";
 import type { OutgoingRequest } from "../transport/types.js";
 import type { AppSpanEvent } from "./event-types.js";
 
@@ -24,20 +22,25 @@ export const EVENT_PATH = "/event";
  */
 export const OPTIONAL_EVENT_PROPERTIES = ["traceId", "spanId", "parentSpanId", "metadata", "sync", "dedupKey"] as const;
 
-const BASE = { path: EVENT_PATH, contentType: "application/json", spanCount: 1 } as const;
+const NONE: ReadonlySet<string> = new Set();
 
-export function eventToRequest(event: AppSpanEvent, refused: ReadonlySet<string> = EMPTY): OutgoingRequest {
-  const required: Record<string, unknown> = { identifier: event.identifier, payload: event.payload };
-  if (event.channel_id !== undefined) required.channel_id = event.channel_id;
-  required.eventType = event.eventType;
-  // Without its closing brace: the optional fragments follow, then `}`.
-  const head = JSON.stringify(required).slice(0, -1);
-  const fragments: [string, string][] = [];
-  for (const name of OPTIONAL_EVENT_PROPERTIES) {
-    const value = event[name];
-    if (value !== undefined) fragments.push([name, `,${JSON.stringify(name)}:${JSON.stringify(value)}`]);
-  }
-  return requestFromParts(BASE, { head, fragments, baseKey: randomUUID() }, refused);
+export function eventToRequest(event: AppSpanEvent, refused: ReadonlySet<string> = NONE): OutgoingRequest {
+  const names: string[] = [];
+  for (const name of OPTIONAL_EVENT_PROPERTIES) if (event[name] !== undefined) names.push(name);
+  const leftOut = refused.size === 0 ? [] : leftOutNames(names, refused);
+  const baseKey = randomUUID();
+  return {
+    path: EVENT_PATH,
+    contentType: "application/json",
+    body: JSON.stringify(leftOut.length === 0 ? event : omit(event, leftOut)),
+    idempotencyKey: variantKey(baseKey, leftOut),
+    spanCount: 1,
+    optional: { names, baseKey, leftOut },
+  };
 }
 
-const EMPTY: ReadonlySet<string> = new Set();
+function omit(event: AppSpanEvent, names: readonly string[]): Partial<AppSpanEvent> {
+  const copy: Partial<AppSpanEvent> = { ...event };
+  for (const name of names) delete copy[name as keyof AppSpanEvent];
+  return copy;
+}

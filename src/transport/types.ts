@@ -26,26 +26,20 @@ export interface OutgoingRequest {
    */
   readonly headers?: Readonly<Record<string, string>>;
   /**
-   * For a JSON body: its top-level properties that a server may refuse by name
-   * (one API version declares them, another does not) and that may be left
-   * out, kept in pieces so the body without them is a concatenation, not a new
-   * serialisation (see optional-properties.ts).
+   * For a JSON body: its top-level properties that a server may refuse by
+   * name (one API version declares them, another does not) and that may be
+   * left out (see optional-properties.ts).
    */
   readonly optional?: OptionalProperties;
 }
 
-/**
- * A JSON body in pieces: `head` + the fragments not left out + `}`. Plain data
- * (no functions), so it crosses into the exit-time sender's worker thread.
- */
+/** Plain data (no functions), so it crosses into the exit-time sender's worker thread. */
 export interface OptionalProperties {
-  /** The body's JSON text with every optional property left out, without its closing brace. */
-  readonly head: string;
-  /** `[name, ',"name":<json value>']` for each optional property, in body order. */
-  readonly fragments: readonly (readonly [name: string, fragment: string])[];
-  /** The Idempotency-Key of the body with every property; a body without some derives its key from it. */
+  /** The optional top-level properties of the full body, in body order. */
+  readonly names: readonly string[];
+  /** The Idempotency-Key of the full body; a body without some of `names` derives its key from it. */
   readonly baseKey: string;
-  /** The optional properties this request's body leaves out (already refused by the server). */
+  /** Those of `names` this request's body leaves out (the server refused them). */
   readonly leftOut: readonly string[];
 }
 
