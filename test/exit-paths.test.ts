@@ -167,3 +167,38 @@ describe("uncaught exception and unhandled rejection", () => {
     expectWithinBudget(traced);
   });
 });
+
+describe("against nest, the first backend, which refuses dedupKey", () => {
+  const nest = useSuiteReceiver({ api: "nest", apiKey: "exit-test-key", tenantId: "exit-test-tenant" });
+  const names = () => nest.spans().map((span) => span.name).sort();
+
+  it("process.exit(code): the exit-time worker leaves dedupKey out and delivers the buffered spans, quietly", async () => {
+    const { reference, traced } = await runWithAndWithout({ mode: "exit-code", receiverUrl: nest.url });
+    expectSameEnding(traced, reference);
+    expect(names()).toEqual(["exit-code.step", "exit-code.work"]);
+    expect(nest.events.every((event) => !("dedupKey" in event.body))).toBe(true);
+    expect(traced.stderr).toBe(reference.stderr);
+    expectWithinBudget(traced);
+  });
+
+  it("re-sends requests in flight under keys the server knows: each span is stored once", async () => {
+    nest.failNext({ delayMs: 2_000, times: 2 });
+    const { reference, traced } = await runWithAndWithout({ mode: "exit-in-flight", receiverUrl: nest.url, env: { FIXTURE_IN_FLIGHT_MS: "500" } });
+    expectSameEnding(traced, reference);
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    expect(names()).toEqual(["exit-in-flight.step", "exit-in-flight.work"]);
+    expect(nest.events).toHaveLength(2);
+    expectWithinBudget(traced);
+  });
+
+  it("delivers a thousand spans ended just before process.exit, each once", async () => {
+    const env = { FIXTURE_SPANS: "1000", AXONPUSH_SHUTDOWN_TIMEOUT_MS: "5000" };
+    const { reference, traced } = await runWithAndWithout({ mode: "exit-many", receiverUrl: nest.url, env });
+    expectSameEnding(traced, reference);
+    expect(new Set(nest.spans().map((span) => span.name)).size).toBe(1000);
+    expect(nest.events).toHaveLength(1000);
+    // The worker's parallel lanes each had one try refused at most before the property was left out.
+    expect(nest.rejections.length).toBeLessThanOrEqual(16);
+    expect(traced.eventToExitMs!, traced.command).toBeLessThanOrEqual(5_000 + EXIT_MARGIN_MS);
+  });
+});
