@@ -46,7 +46,7 @@ describe("the key alone on nest", () => {
     await expect.poll(() => nest.rejections.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(10);
     // Node follows a process's first warning with its own "(Use `node --trace-warnings ...`" hint.
     const lines = app.stderr().split("\n").filter((line) => line && !line.startsWith("(Use `node --trace-warnings"));
-    expect(lines).toEqual([expect.stringContaining("set AXONPUSH_TENANT_ID")]);
+    expect(lines).toEqual([expect.stringContaining("Set AXONPUSH_TENANT_ID")]);
     expect(app.stderr()).not.toContain(TEST_API_KEY);
     expect(nest.events).toHaveLength(0);
   });

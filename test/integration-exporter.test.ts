@@ -250,7 +250,7 @@ describe("nest, the first backend", () => {
     for (let i = 0; i < 10; i++) tracer.startSpan(`tenantless-${i}`).end();
     await provider.forceFlush().catch(() => undefined);
     const warnings = output.emitWarning.mock.calls.map((call) => String(call[0]));
-    expect(warnings).toEqual([expect.stringContaining("set AXONPUSH_TENANT_ID")]);
+    expect(warnings).toEqual([expect.stringContaining("Set AXONPUSH_TENANT_ID")]);
     expect(warnings[0]).toContain("missing x-tenant-id header");
   });
 
@@ -272,7 +272,7 @@ describe("nest, the first backend", () => {
     for (let i = 0; i < 10; i++) tracer.startSpan(`channelless-${i}`).end();
     await provider.forceFlush().catch(() => undefined);
     const warnings = output.emitWarning.mock.calls.map((call) => String(call[0]));
-    expect(warnings).toEqual([expect.stringContaining("set AXONPUSH_CHANNEL_ID")]);
+    expect(warnings).toEqual([expect.stringContaining("Set AXONPUSH_CHANNEL_ID")]);
     expect(warnings[0]).toContain("channel_id must be a non-empty string");
   });
 });

@@ -107,7 +107,7 @@ describe('transport: "otlp", the channel', () => {
         await provider.forceFlush().catch(() => undefined);
       }
       const warnings = output.emitWarning.mock.calls.map((call) => String(call[0]));
-      expect(warnings).toEqual([expect.stringContaining("set AXONPUSH_CHANNEL_ID")]);
+      expect(warnings).toEqual([expect.stringContaining("Set AXONPUSH_CHANNEL_ID")]);
     });
   });
 });

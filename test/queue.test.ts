@@ -339,8 +339,8 @@ describe("problem reports", () => {
   });
 
   it.each([
-    ["400", 400, "HTTP 400: missing x-tenant-id header (set AXONPUSH_TENANT_ID)", "set AXONPUSH_TENANT_ID", {}],
-    ["400", 400, "HTTP 400: channel_id must be a non-empty string", "set AXONPUSH_CHANNEL_ID", { channelId: undefined }],
+    ["400", 400, "HTTP 400: missing x-tenant-id header (set AXONPUSH_TENANT_ID)", "Set AXONPUSH_TENANT_ID", {}],
+    ["400", 400, "HTTP 400: channel_id must be a non-empty string", "Set AXONPUSH_CHANNEL_ID", { channelId: undefined }],
     ["422", 422, "HTTP 422: validation failed (body.channel_id: expected string)", "Check AXONPUSH_CHANNEL_ID", {}],
   ])("a %s about the tenant or the channel is reported once, naming the variable", async (_name, status, message, expected, options) => {
     const tenantless = new AxonPushClient({ apiKey: "ak_queue_secret_value", baseUrl: "http://127.0.0.1:9" });

@@ -54,7 +54,7 @@ export function configurationProblem(
       kind: "tenant",
       line: configured.tenantId
         ? `AxonPush refused the tenant (${serverWords}). Check AXONPUSH_TENANT_ID. ${ONCE}`
-        : `This AxonPush server needs a tenant (${serverWords}): set AXONPUSH_TENANT_ID. ${ONCE}`,
+        : `AxonPush refused the spans for want of a tenant (${serverWords}). Set AXONPUSH_TENANT_ID: this server needs it. ${ONCE}`,
     };
   }
   if (/channel/i.test(serverWords)) {
@@ -62,7 +62,7 @@ export function configurationProblem(
       kind: "channel",
       line: configured.channelId
         ? `AxonPush refused the channel (${serverWords}). Check AXONPUSH_CHANNEL_ID. ${ONCE}`
-        : `This AxonPush server needs a channel (${serverWords}): set AXONPUSH_CHANNEL_ID. ${ONCE}`,
+        : `AxonPush refused the spans for want of a channel (${serverWords}). Set AXONPUSH_CHANNEL_ID: this server needs it. ${ONCE}`,
     };
   }
   return undefined;
