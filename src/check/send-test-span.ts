@@ -12,6 +12,8 @@ import type { AxonPushOtelConfig } from "../config/index.js";
 import { AxonPushSpanExporter } from "../exporter/index.js";
 import { partialRejection } from "../exporter/otlp-response.js";
 import { createEventTransport } from "../transport/create-transport.js";
+import { RefusedPropertyTransport } from "../transport/refused-property-transport.js";
+import { refusalsOf } from "../transport/refused-properties.js";
 import type { OutgoingRequest, SendResult } from "../transport/types.js";
 
 export interface SentTestSpan {
@@ -38,16 +40,18 @@ function watchdog(timeoutMs: number): { promise: Promise<SendResult>; cancel: ()
 export async function sendTestSpan(config: AxonPushOtelConfig, span: ReadableSpan): Promise<SentTestSpan> {
   const client = new AxonPushClient({
     apiKey: config.apiKey ?? "",
-    tenantId: config.tenantId ?? "",
+    tenantId: config.tenantId,
     baseUrl: config.baseUrl,
     timeoutMs: config.timeoutMs,
     maxRetries: 0,
   });
-  const transport = createEventTransport(client, { environment: config.environment, concurrency: 1 });
+  const http = createEventTransport(client, { environment: config.environment, concurrency: 1 });
+  // As the exporter wraps its transport: a property this server refuses by name is left out and the span sent again.
+  const transport = new RefusedPropertyTransport(http, refusalsOf(client.baseUrl));
   const exporter = new AxonPushSpanExporter(
     {
       client,
-      channelId: config.channelId ?? "",
+      channelId: config.channelId,
       serviceName: config.serviceName,
       serviceVersion: config.serviceVersion,
       environment: config.environment,
@@ -55,7 +59,7 @@ export async function sendTestSpan(config: AxonPushOtelConfig, span: ReadableSpa
       redactKeys: [...config.redactKeys],
       maxContentLength: config.maxContentLength,
     },
-    { transport },
+    { transport: http },
   );
   const scrub = (text: string) => client.scrubSecrets(text);
   const [request] = exporter.prepare([span]);
