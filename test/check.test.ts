@@ -114,6 +114,20 @@ describe("configuration", () => {
     expect(receiver.spans()).toHaveLength(1);
   });
 
+  it("sends the test span whatever the app's sampler says (OTEL_TRACES_SAMPLER=always_off)", async () => {
+    const receiver = await receiverFor("go");
+    const run = await check(envFor("go", receiver, { OTEL_TRACES_SAMPLER: "always_off" }));
+    expect(run.code, run.output).toBe(0);
+    expect(receiver.spans().map((s) => s.name)).toEqual(["axonpush-otel check"]);
+  });
+
+  it("AXONPUSH_MODE=sync: the span is sent as the preload would send it, with sync: true", async () => {
+    const receiver = await receiverFor("go");
+    const run = await check(envFor("go", receiver, { AXONPUSH_MODE: "sync" }));
+    expect(run.code, run.output).toBe(0);
+    expect(receiver.events[0]!.body.sync).toBe(true);
+  });
+
   it("without AXONPUSH_API_KEY: exit 1 naming it, nothing sent", async () => {
     const receiver = await receiverFor("go");
     const run = await check({ AXONPUSH_BASE_URL: receiver.url });
@@ -212,7 +226,7 @@ describe("not sent", () => {
     await new Promise((resolve) => server.close(resolve)); // nothing listens there any more
     const run = await check({ AXONPUSH_BASE_URL: `http://127.0.0.1:${port}`, AXONPUSH_API_KEY: KEY });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`could not reach AxonPush at http://127.0.0.1:${port}`);
+    expect(run.stderr).toContain(`not sent: could not reach AxonPush at http://127.0.0.1:${port}`);
     expect(run.stderr).toContain("ECONNREFUSED");
     expect(run.stderr).toContain("Check AXONPUSH_BASE_URL");
   });
@@ -222,6 +236,7 @@ describe("not sent", () => {
     receiver.failNext({ hang: true, times: 5 });
     const run = await check(envFor("go", receiver, { AXONPUSH_TIMEOUT: "300" }));
     expect(run.code).toBe(1);
+    expect(run.stderr).toContain("not sent: no answer from AxonPush");
     expect(run.stderr).toContain("timed out after 300 ms");
     expect(run.stderr).toContain("Check AXONPUSH_BASE_URL");
   });

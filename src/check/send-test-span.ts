@@ -56,6 +56,7 @@ export async function sendTestSpan(config: AxonPushOtelConfig, span: ReadableSpa
       serviceVersion: config.serviceVersion,
       environment: config.environment,
       transport: config.transport,
+      mode: config.mode,
       redactKeys: [...config.redactKeys],
       maxContentLength: config.maxContentLength,
     },

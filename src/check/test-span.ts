@@ -6,7 +6,7 @@
  */
 import { SpanKind } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { AlwaysOnSampler, BasicTracerProvider, type ReadableSpan, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 
 export const CHECK_SPAN_NAME = "axonpush-otel check";
 
@@ -31,7 +31,12 @@ export async function createTestSpan(inputs: TestSpanInputs): Promise<ReadableSp
   const resource: Record<string, string> = { ...inputs.resourceAttributes, "service.name": inputs.serviceName };
   if (inputs.serviceVersion) resource["service.version"] = inputs.serviceVersion;
   if (inputs.environment) resource["deployment.environment"] = inputs.environment;
-  const provider = new BasicTracerProvider({ resource: resourceFromAttributes(resource), spanProcessors: [capture] });
+  // Always sampled: an app's OTEL_TRACES_SAMPLER (always_off, a low ratio) must not turn the check into a no-op.
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes(resource),
+    sampler: new AlwaysOnSampler(),
+    spanProcessors: [capture],
+  });
   const span = provider.getTracer("axonpush-otel", inputs.packageVersion).startSpan(CHECK_SPAN_NAME, {
     kind: SpanKind.INTERNAL,
     attributes: {

@@ -14,7 +14,6 @@ export interface Verdict {
 export interface VerdictContext {
   readonly baseUrl: string;
   readonly channel: string | undefined;
-  readonly transport: string;
   readonly traceId: string;
 }
 
@@ -50,10 +49,12 @@ export function verdictFor(result: SendResult, context: VerdictContext): Verdict
     };
   }
   if (result.status === undefined) {
+    // A connection that failed never reached the server; a silent one may have, but gave no answer.
+    const what = result.message.startsWith("connection error") ? "could not reach" : "no answer from";
     return {
       ok: false,
       lines: [
-        `not sent: could not reach AxonPush at ${context.baseUrl} (${result.message}).`,
+        `not sent: ${what} AxonPush at ${context.baseUrl} (${result.message}).`,
         "Check AXONPUSH_BASE_URL (and that this machine can reach it).",
       ],
     };
