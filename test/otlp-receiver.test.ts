@@ -45,15 +45,6 @@ const wordsOf = (bytes: Uint8Array) => {
   return String(body.message ?? body.detail);
 };
 
-/**
- * The event body with only the properties every version declares. The exporter
- * owns the body (issue 9 point 1); here it only has to carry the same span.
- */
-function commonEventBody(text: string): string {
-  const { environment: _environment, parentEventId: _parentEventId, ...body } = JSON.parse(text);
-  if (body.payload.parentSpanId !== undefined) body.parentSpanId = body.payload.parentSpanId;
-  return JSON.stringify(body);
-}
 
 function post(path: string, body: Uint8Array | string, headers: Record<string, string>) {
   return fetch(`${receiver.url}${path}`, { method: "POST", headers, body });
@@ -121,8 +112,10 @@ describe.each(VERSIONS)("%s: POST /v1/traces", (api) => {
     const privacy = createPrivacy(["why"], 4096);
     const mapResource = createResourceMapper({ serviceName: "checkout", environment: "staging" }, privacy);
     const span = richSpan();
-    const event = eventToRequest(mapSpan(span, { channelId: "ch_1", sync: false, privacy, mapResource }));
-    const viaEvent = await post("/event", commonEventBody(event.body as string), { ...AUTH, "content-type": "application/json" });
+    // As the exporter sends it to this version (nest refuses dedupKey, so it is left out there).
+    const refused = new Set(api === "nest" ? ["dedupKey"] : []);
+    const event = eventToRequest(mapSpan(span, { channelId: "ch_1", sync: false, privacy, mapResource }), refused);
+    const viaEvent = await post("/event", event.body as string, { ...AUTH, "content-type": "application/json" });
     expect(viaEvent.status).toBe(api === "nest" ? 201 : 200);
     const otlp = otlpRequest([span], { channelId: "ch_1", viewSpans: createOtlpSpanViewer(privacy, mapResource) })!;
     const viaOtlp = await post("/v1/traces", otlp.body as Uint8Array, { ...AUTH, "content-type": otlp.contentType });
