@@ -138,8 +138,9 @@ function readResponse(res: http.IncomingMessage, finish: (result: SendResult) =>
       : classifyResponse(status, errorMessageFrom(status, text), retryAfterMs, refusedPropertyNames(status, text));
     finish(result.kind === "success" && body.length > 0 ? { ...result, body } : result);
   });
-  // Premature close: the server may or may not have stored the event; a retry with the
-  // same Idempotency-Key is safe either way.
+  // Premature close: the server may or may not have stored the event; a retry is safe either
+  // way (the same Idempotency-Key for a server that replays on it, the same dedupKey in the
+  // body for one that collapses on it).
   res.on("close", () => {
     if (!res.complete) finish({ kind: "retryable", status, message: `connection closed mid-response (HTTP ${status})` });
   });
