@@ -182,10 +182,11 @@ describe("against nest, the first backend, which refuses dedupKey", () => {
   });
 
   it("re-sends requests in flight under keys the server knows: each span is stored once", async () => {
-    nest.failNext({ delayMs: 2_000, times: 2 });
-    const { reference, traced } = await runWithAndWithout({ mode: "exit-in-flight", receiverUrl: nest.url, env: { FIXTURE_IN_FLIGHT_MS: "500" } });
+    // 1.2 s for the exporter to send (time enough on a busy machine), 3 s for the answers: in flight at exit.
+    nest.failNext({ delayMs: 3_000, times: 2 });
+    const { reference, traced } = await runWithAndWithout({ mode: "exit-in-flight", receiverUrl: nest.url, env: { FIXTURE_IN_FLIGHT_MS: "1200" } });
     expectSameEnding(traced, reference);
-    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    await new Promise((resolve) => setTimeout(resolve, 3_200));
     expect(names()).toEqual(["exit-in-flight.step", "exit-in-flight.work"]);
     expect(nest.events).toHaveLength(2);
     expectWithinBudget(traced);
