@@ -329,11 +329,13 @@ describe("problem reports", () => {
   });
 
   it("reports 404 once, naming AXONPUSH_CHANNEL_ID and AXONPUSH_BASE_URL", async () => {
-    const { transport } = answeringTransport({ kind: "failure", status: 404, message: "HTTP 404: channel not found" });
+    const message = "HTTP 404: channel not found for key ak_queue_secret_value";
+    const { transport } = answeringTransport({ kind: "failure", status: 404, message });
     const exporter = exporterOn(transport);
     for (let i = 0; i < 3; i++) exporter.export(spans(10), callbackRecorder().callback);
     await exporter.forceFlush();
-    expect(warnings.messages).toEqual([expect.stringContaining("HTTP 404: channel not found")]);
+    expect(warnings.messages).toEqual([expect.stringContaining("HTTP 404: channel not found for key [REDACTED]")]);
+    expect(warnings.messages[0]).not.toContain("ak_queue_secret_value");
     expect(warnings.messages[0]).toContain("AXONPUSH_CHANNEL_ID");
     expect(warnings.messages[0]).toContain("AXONPUSH_BASE_URL");
   });
