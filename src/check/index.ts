@@ -56,7 +56,12 @@ async function checkWith(config: AxonPushOtelConfig, out: Say, err: Say): Promis
     packageVersion: PACKAGE_VERSION,
   });
   const sent = await sendTestSpan(config, span);
-  const verdict = verdictFor(sent.result, { baseUrl, channel, traceId: span.spanContext().traceId });
+  const verdict = verdictFor(sent.result, {
+    baseUrl,
+    channel,
+    traceId: span.spanContext().traceId,
+    refusedProperties: sent.refusedProperties,
+  });
   const say = verdict.ok ? out : err;
   for (const line of verdict.lines) say(sent.scrub(line));
   return verdict.ok ? 0 : 1;

@@ -22,6 +22,8 @@ export interface SentTestSpan {
   readonly result: SendResult;
   /** Removes the API key from any text, should the server echo it. */
   readonly scrub: (text: string) => string;
+  /** Body properties this server refused by name (the span was sent again without them). */
+  readonly refusedProperties: readonly string[];
 }
 
 /** Room for one refused-property resend on top of the first try, plus connection set-up. */
@@ -47,7 +49,8 @@ export async function sendTestSpan(config: AxonPushOtelConfig, span: ReadableSpa
   });
   const http = createEventTransport(client, { environment: config.environment, concurrency: 1 });
   // As the exporter wraps its transport: a property this server refuses by name is left out and the span sent again.
-  const transport = new RefusedPropertyTransport(http, refusalsOf(client.baseUrl));
+  const refusals = refusalsOf(client.baseUrl);
+  const transport = new RefusedPropertyTransport(http, refusals);
   const exporter = new AxonPushSpanExporter(
     {
       client,
@@ -72,7 +75,7 @@ export async function sendTestSpan(config: AxonPushOtelConfig, span: ReadableSpa
   try {
     const answer = await Promise.race([transport.send(request), limit.promise]);
     const result = partialRejection(request, answer)?.result ?? answer;
-    return { request, result, scrub };
+    return { request, result, scrub, refusedProperties: [...refusals.names] };
   } finally {
     limit.cancel();
     // Closes the sockets, so the command ends by itself whatever the server does.

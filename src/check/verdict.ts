@@ -15,6 +15,8 @@ export interface VerdictContext {
   readonly baseUrl: string;
   readonly channel: string | undefined;
   readonly traceId: string;
+  /** Body properties the server refused by name before accepting the span without them. */
+  readonly refusedProperties: readonly string[];
 }
 
 /** The transport's message starts with `HTTP <status>: `; the status is said separately. */
@@ -37,6 +39,16 @@ function toFix(status: number | undefined, context: VerdictContext): string | un
   }
 }
 
+/** Worth saying: it tells an older (self-hosted) server apart, and that nothing is lost there. */
+function refusalNote(names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  const list = names.join(", ");
+  return [
+    `note: this server refused the body propert${names.length === 1 ? "y" : "ies"} ${list} by name (an older AxonPush API); ` +
+      "the span was sent again without it, as the preload does for every span, so nothing is lost.",
+  ];
+}
+
 export function verdictFor(result: SendResult, context: VerdictContext): Verdict {
   if (result.kind === "success") {
     const channel = context.channel ? `channel ${context.channel}` : "the organisation's default channel";
@@ -44,6 +56,7 @@ export function verdictFor(result: SendResult, context: VerdictContext): Verdict
       ok: true,
       lines: [
         `accepted: AxonPush answered HTTP ${result.status} to the test span "axonpush-otel check" (trace ${context.traceId}, ${channel}).`,
+        ...refusalNote(context.refusedProperties),
         "Your configuration works: run your app with `node --import axonpush-otel/register app.js`.",
       ],
     };

@@ -18,6 +18,7 @@ export interface ReceivedEvent {
   body: Record<string, any>;
   /** Request headers with lower-cased names. */
   headers: Record<string, string>;
+  /** The `Idempotency-Key` header as sent (recorded on every version; only nest acts on it). */
   idempotencyKey?: string;
 }
 
@@ -83,7 +84,7 @@ export interface LocalReceiver {
   failNext(rule: FailureRule): void;
   /** While down, every connection is destroyed as soon as it opens. */
   setDown(down: boolean): void;
-  /** Forgets events, spans, rejections, idempotency keys, failure rules; comes back up. */
+  /** Forgets events, spans, rejections, Idempotency-Keys and dedupKeys seen, failure rules; comes back up. */
   reset(): void;
   close(): Promise<void>;
 }
