@@ -18,6 +18,8 @@ function registry(): Registry {
 }
 
 export interface ServerRefusals {
+  /** The server's base URL. */
+  readonly server: string;
   /** Live: grows as the server refuses more. */
   readonly names: ReadonlySet<string>;
   /** Adds `names`; returns those not known before. */
@@ -33,6 +35,7 @@ export function refusalsOf(baseUrl: string): ServerRefusals {
   }
   const known = names;
   return {
+    server: baseUrl,
     names: known,
     learn(refused) {
       const added = refused.filter((name) => !known.has(name));

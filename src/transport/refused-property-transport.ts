@@ -32,11 +32,17 @@ export class RefusedPropertyTransport implements Transport {
     let current = withoutRefused(request, this.#refusals.names);
     for (;;) {
       const result = await this.#inner.send(current);
-      const refused = result.kind === "failure" ? result.refusedProperties : undefined;
+      if (result.kind !== "failure") return result;
+      const refused = result.refusedProperties;
       if (!refused || !carriesOptional(current, refused)) return result;
       const learned = this.#refusals.learn(refused);
       if (learned.length > 0) {
-        logger.debug(`the server refused the body propert${learned.length === 1 ? "y" : "ies"} ${learned.join(", ")}; leaving ${learned.length === 1 ? "it" : "them"} out from now on and sending again`);
+        const one = learned.length === 1;
+        logger.debug(
+          // Not the server's own words: they are not scrubbed here, and the names say it all.
+          `${this.#refusals.server} refused the body propert${one ? "y" : "ies"} ${learned.join(", ")} (HTTP ${result.status}); ` +
+            `leaving ${one ? "it" : "them"} out from now on and sending again`,
+        );
       }
       const next = withoutRefused(current, this.#refusals.names);
       // carriesOptional() promised a change; should it not happen, never loop.
