@@ -1,18 +1,25 @@
 /**
- * `axonpush-otel` command line. One command today:
- *   axonpush-otel dev [--port N]
- * runs the local AxonPush-compatible receiver and prints what an app sends,
- * so a user can see their traces before they have an AxonPush account.
+ * `axonpush-otel` command line:
+ *   axonpush-otel check                     sends one test span with your configuration and says what happened
+ *   axonpush-otel dev [--port N] [--api V]  runs the local receiver and prints what an app sends
  */
 import { parseArgs } from "node:util";
-import { startLocalReceiver } from "./receiver/server.js";
-import { TracePrinter } from "./receiver/trace-printer.js";
+import { API_VERSIONS, isApiVersion } from "./receiver/api-versions.js";
+import { runDev } from "./receiver/dev-command.js";
+import type { AxonPushApiVersion } from "./receiver/types.js";
 
 const USAGE = `Usage: axonpush-otel <command> [options]
 
 Commands:
-  dev [--port N]   Run a local AxonPush-compatible receiver on 127.0.0.1 and
-                   print every span your app sends (default port: any free one)
+  check            Send one test span ("axonpush-otel check") to AxonPush with
+                   the configuration your app would use (environment and .env:
+                   AXONPUSH_API_KEY, AXONPUSH_BASE_URL, AXONPUSH_TRANSPORT, ...)
+                   and say whether it was accepted, or which variable to fix
+  dev [--port N] [--api go|go-dev|nest]
+                   Run a local AxonPush-compatible receiver on 127.0.0.1 and
+                   print every span your app sends (default port: any free one;
+                   default API: go, the production API; nest is the first
+                   backend, go-dev the development line)
 
 Options:
   -h, --help       Show this help
@@ -33,72 +40,57 @@ function parsePort(text: string | undefined): number {
   return port;
 }
 
-function parseCommandLine(argv: string[]): { command: string | undefined; port: number; help: boolean } {
+function parseApi(text: string | undefined): AxonPushApiVersion {
+  if (text === undefined) return "go";
+  if (!isApiVersion(text)) misuse(`--api must be one of ${API_VERSIONS.join(", ")} (got ${JSON.stringify(text)})`);
+  return text;
+}
+
+interface CommandLine {
+  command: string | undefined;
+  help: boolean;
+  port: string | undefined;
+  api: string | undefined;
+}
+
+function parseCommandLine(argv: string[]): CommandLine {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { port: { type: "string", short: "p" }, help: { type: "boolean", short: "h" } },
+      options: {
+        port: { type: "string", short: "p" },
+        api: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     });
     if (positionals.length > 1) misuse(`unexpected argument ${JSON.stringify(positionals[1])}`);
-    return { command: positionals[0], port: parsePort(values.port), help: values.help === true };
+    return { command: positionals[0], help: values.help === true, port: values.port, api: values.api };
   } catch (error) {
     misuse(error instanceof Error ? error.message : String(error));
   }
 }
 
-function banner(url: string): string {
-  return [
-    `AxonPush local receiver listening on ${url} (POST /event, POST /v1/traces)`,
-    "",
-    "Point your app at it (any non-empty key and tenant are accepted):",
-    `  export AXONPUSH_BASE_URL=${url}`,
-    "  export AXONPUSH_API_KEY=dev",
-    "  export AXONPUSH_TENANT_ID=dev",
-    "  export AXONPUSH_CHANNEL_ID=dev",
-    "  node --import axonpush-otel/register app.js",
-    "",
-    "Waiting for spans (Ctrl-C to stop)...",
-    "",
-  ].join("\n");
-}
-
-async function runDev(port: number): Promise<void> {
-  const write = (text: string) => process.stdout.write(`${text}\n`);
-  const printer = new TracePrinter({ write });
-  const receiver = await startLocalReceiver({
-    port,
-    onSpan: (span) => printer.add(span),
-    onRejection: (rejection) => process.stderr.write(`rejected ${rejection.status}: ${rejection.message}\n`),
-  }).catch((error: unknown) => {
-    process.stderr.write(`axonpush-otel: cannot listen on 127.0.0.1:${port}: ${(error as Error).message}\n`);
-    process.exit(1);
-  });
-  write(banner(receiver.url));
-
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    printer.flush();
-    void receiver.close().then(() => {
-      process.exitCode = 0;
-    });
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-}
-
 async function main(argv: string[]): Promise<void> {
-  const { command, port, help } = parseCommandLine(argv);
-  if (help) {
+  const line = parseCommandLine(argv);
+  if (line.help) {
     process.stdout.write(USAGE);
     return;
   }
-  if (command === undefined) misuse("missing command");
-  if (command !== "dev") misuse(`unknown command ${JSON.stringify(command)}`);
-  await runDev(port);
+  if (line.command === undefined) misuse("missing command");
+  if (line.command === "dev") {
+    await runDev({ port: parsePort(line.port), api: parseApi(line.api) });
+    return;
+  }
+  if (line.command === "check") {
+    if (line.port !== undefined || line.api !== undefined) misuse("check takes no --port or --api (it talks to AXONPUSH_BASE_URL)");
+    // Loaded only here: it pulls in the OpenTelemetry SDK, which `dev` and `--help` do not need.
+    const { runCheck } = await import("./check/index.js");
+    process.exitCode = await runCheck();
+    return;
+  }
+  misuse(`unknown command ${JSON.stringify(line.command)}`);
 }
 
 void main(process.argv.slice(2));

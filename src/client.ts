@@ -3,12 +3,20 @@
  * how patient to be. Mirrors the official SDKs' client object; it does no I/O
  * itself (a network call in a constructor is a trap), the exporter builds its
  * transport from it.
+ *
+ * Authentication follows every version of the API at once: the key travels
+ * in `x-axonpush-api-key` (what the current API and its SDKs read) and in
+ * `X-API-Key` (the only key header of the first backend, still accepted
+ * today); a public ingest token (`pt_…`) goes in `X-Public-Token` alone. The
+ * key implies the organisation on the current API, so `x-tenant-id` is only
+ * sent when a tenant is configured (the first backend requires it).
  */
 import type { OutgoingRequest } from "./transport/types.js";
 
 export interface AxonPushClientOptions {
   apiKey: string;
-  tenantId: string;
+  /** `x-tenant-id`; only the first (NestJS) backend needs it, the current API reads the organisation from the key. */
+  tenantId?: string;
   /** Default `https://api.axonpush.xyz`. */
   baseUrl?: string;
   /** Per request (one try), default 10 000 ms. */
@@ -21,35 +29,45 @@ export const DEFAULT_BASE_URL = "https://api.axonpush.xyz";
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RETRIES = 3;
 
+/** Public ingest tokens start with this and have a header of their own. */
+export const PUBLIC_TOKEN_PREFIX = "pt_";
+
 function nonNegativeInteger(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
 }
 
 export class AxonPushClient {
   readonly baseUrl: string;
-  readonly tenantId: string;
+  /** Undefined when not configured: then no `x-tenant-id` is sent. */
+  readonly tenantId: string | undefined;
   readonly timeoutMs: number;
   readonly maxRetries: number;
-  // A private field, so neither console.log(client) nor JSON.stringify(client) can print the key.
+  // Private fields, so neither console.log(client) nor JSON.stringify(client) can print the key.
   readonly #apiKey: string;
+  /** The authentication headers, built once: they are the same on every request. */
+  readonly #authHeaders: Readonly<Record<string, string>>;
 
   constructor(options: AxonPushClientOptions) {
     this.#apiKey = String(options.apiKey ?? "");
-    this.tenantId = String(options.tenantId ?? "");
+    const tenantId = options.tenantId === undefined || options.tenantId === null ? "" : String(options.tenantId).trim();
+    this.tenantId = tenantId || undefined;
     // Trailing slashes would turn `/event` into `//event`.
     this.baseUrl = (options.baseUrl?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, "");
     const timeoutMs = nonNegativeInteger(options.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.timeoutMs = timeoutMs > 0 ? timeoutMs : DEFAULT_TIMEOUT_MS;
     this.maxRetries = nonNegativeInteger(options.maxRetries, DEFAULT_MAX_RETRIES);
+    this.#authHeaders = Object.freeze(authHeaders(this.#apiKey, this.tenantId));
   }
 
-  /** @internal all headers for one request (X-API-Key, x-tenant-id, Content-Type, Idempotency-Key, X-Axonpush-Environment when given, plus the request's own). */
+  /**
+   * @internal all headers for one request: the authentication headers, `x-tenant-id` when configured,
+   * Content-Type, Idempotency-Key, X-Axonpush-Environment when given, plus the request's own.
+   */
   headersFor(request: OutgoingRequest, environment?: string): Record<string, string> {
     const headers: Record<string, string> = {
       // The request's own extra headers (e.g. X-Axonpush-Channel for OTLP) first: they may add, never replace auth.
       ...request.headers,
-      "X-API-Key": this.#apiKey,
-      "x-tenant-id": this.tenantId,
+      ...this.#authHeaders,
       "Content-Type": request.contentType,
       "Idempotency-Key": request.idempotencyKey,
     };
@@ -61,4 +79,12 @@ export class AxonPushClient {
   scrubSecrets(text: string): string {
     return this.#apiKey.length >= 4 ? text.split(this.#apiKey).join("[REDACTED]") : text;
   }
+}
+
+function authHeaders(apiKey: string, tenantId: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = apiKey.startsWith(PUBLIC_TOKEN_PREFIX)
+    ? { "X-Public-Token": apiKey }
+    : { "x-axonpush-api-key": apiKey, "X-API-Key": apiKey };
+  if (tenantId) headers["x-tenant-id"] = tenantId;
+  return headers;
 }

@@ -3,6 +3,7 @@
 export type { OutgoingRequest, SendResult, Transport } from "./transport/types.js";
 export { startLocalReceiver, formatSpanLine, formatTraceTree } from "./receiver/index.js";
 export type {
+  AxonPushApiVersion,
   FailureRule,
   LocalReceiver,
   LocalReceiverOptions,

@@ -61,15 +61,15 @@ function spanEvent(name: string, kind: string, spanId: string, parent: string | 
   const body: Record<string, unknown> = { identifier: name, eventType: "app.span", channel_id: "dev", traceId: TRACE, spanId, payload };
   if (parent) {
     payload.parentSpanId = parent;
-    body.parentEventId = parent;
+    body.parentSpanId = parent;
   }
   return body;
 }
 
-async function post(port: number, body: unknown): Promise<number> {
+async function post(port: number, body: unknown, extraHeaders: Record<string, string> = {}): Promise<number> {
   const response = await fetch(`http://127.0.0.1:${port}/event`, {
     method: "POST",
-    headers: { "x-api-key": SECRET_KEY, "x-tenant-id": "dev", "content-type": "application/json" },
+    headers: { "x-api-key": SECRET_KEY, "x-tenant-id": "dev", "content-type": "application/json", ...extraHeaders },
     body: JSON.stringify(body),
   });
   await response.arrayBuffer();
@@ -84,28 +84,71 @@ afterEach(() => {
   for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 });
 
+const portOf = (run: Running) => Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stdout())![1]);
+
 describe("axonpush-otel dev", () => {
   it("prints where it listens, each span as a line, the trace as a tree, and stops cleanly on SIGTERM", async () => {
     const run = runCli(["dev", "--port", "0"]);
     await waitForOutput(run, "Waiting for spans");
-    const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stdout())![1]);
+    const port = portOf(run);
     expect(port).toBeGreaterThan(0);
     expect(run.stdout()).toContain(`AXONPUSH_BASE_URL=http://127.0.0.1:${port}\n`);
     expect(run.stdout()).toContain("AXONPUSH_API_KEY=dev");
 
     // Child first, as concurrent requests can deliver it before its root.
-    expect(await post(port, spanEvent("SELECT users", "CLIENT", CHILD, ROOT, "1700000000003000000"))).toBe(201);
-    expect(await post(port, spanEvent("GET /users", "SERVER", ROOT, undefined, "1700000000012000000"))).toBe(201);
+    expect(await post(port, spanEvent("SELECT users", "CLIENT", CHILD, ROOT, "1700000000003000000"))).toBe(200);
+    expect(await post(port, spanEvent("GET /users", "SERVER", ROOT, undefined, "1700000000012000000"))).toBe(200);
     await waitForOutput(run, "[4bf92f35] SELECT users  CLIENT  3.0 ms  OK\n");
     await waitForOutput(run, "[4bf92f35] GET /users  SERVER  12.0 ms  OK\n");
     await waitForOutput(run, `trace ${TRACE} (2 spans)\n└─ GET /users  SERVER  12.0 ms  OK\n   └─ SELECT users  CLIENT  3.0 ms  OK\n`);
 
-    expect(await post(port, { identifier: "x", channel_id: "dev" })).toBe(400);
-    await waitForOutput(run, "rejected 400: payload must be an object", "stderr");
+    expect(await post(port, { identifier: "x", channel_id: "dev" })).toBe(422);
+    await waitForOutput(run, "rejected 422: validation failed: body.payload must be an object", "stderr");
 
     run.child.kill("SIGTERM");
     expect(await run.exited).toEqual({ code: 0, signal: null });
     expect(run.stdout() + run.stderr()).not.toContain(SECRET_KEY);
+  });
+
+  it("imitates go by default: says so, tells that the key alone is enough, refuses what go refuses", async () => {
+    const run = runCli(["dev"]);
+    await waitForOutput(run, "Waiting for spans");
+    expect(run.stdout()).toContain("Imitating the go API (production AxonPush, the default)");
+    expect(run.stdout()).toContain("on go the key alone is enough");
+    expect(run.stdout()).not.toContain("AXONPUSH_TENANT_ID");
+    const port = portOf(run);
+    // No tenant, no channel: still accepted, as on production AxonPush.
+    const { channel_id: _channel, ...withoutChannel } = spanEvent("GET /", "SERVER", ROOT, undefined, "1700000000012000000");
+    expect(await post(port, withoutChannel, { "x-tenant-id": "" })).toBe(200);
+    expect(await post(port, { ...withoutChannel, environment: "prod" })).toBe(422);
+    await waitForOutput(run, "rejected 422: validation failed: body.environment unexpected property", "stderr");
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("--api nest imitates the first backend: tenant and channel in the banner, 201 answers, its refusals", async () => {
+    const run = runCli(["dev", "--api", "nest"]);
+    await waitForOutput(run, "Waiting for spans");
+    expect(run.stdout()).toContain("Imitating the nest API");
+    expect(run.stdout()).toContain("export AXONPUSH_TENANT_ID=dev");
+    expect(run.stdout()).toContain("export AXONPUSH_CHANNEL_ID=dev");
+    const port = portOf(run);
+    const event = spanEvent("GET /", "SERVER", ROOT, undefined, "1700000000012000000");
+    expect(await post(port, event)).toBe(201);
+    expect(await post(port, { ...event, dedupKey: "otel:x" })).toBe(400);
+    await waitForOutput(run, "rejected 400: property dedupKey should not exist", "stderr");
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("--api go-dev says so and accepts occurredAt", async () => {
+    const run = runCli(["dev", "--api", "go-dev"]);
+    await waitForOutput(run, "Waiting for spans");
+    expect(run.stdout()).toContain("Imitating the go-dev API");
+    const event = spanEvent("GET /", "SERVER", ROOT, undefined, "1700000000012000000");
+    expect(await post(portOf(run), { ...event, occurredAt: "2026-12-01T21:00:00Z" })).toBe(200);
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toEqual({ code: 0, signal: null });
   });
 
   it("stops cleanly on Ctrl-C (SIGINT) too", async () => {
@@ -124,6 +167,9 @@ describe("misuse", () => {
     [["dev", "--port", "70000"], "--port must be a number"],
     [["dev", "--bogus"], "--bogus"],
     [["dev", "extra"], 'unexpected argument "extra"'],
+    [["dev", "--api", "nestjs"], '--api must be one of go, go-dev, nest (got "nestjs")'],
+    [["dev", "--api"], "--api"],
+    [["check", "--api", "nest"], "check takes no --port or --api"],
   ])("%j exits 2 with usage", async (args, message) => {
     const run = runCli(args as string[]);
     expect(await run.exited).toEqual({ code: 2, signal: null });
@@ -134,6 +180,8 @@ describe("misuse", () => {
   it("--help prints usage and exits 0", async () => {
     const run = runCli(["--help"]);
     expect(await run.exited).toEqual({ code: 0, signal: null });
-    expect(run.stdout()).toContain("dev [--port N]");
+    expect(run.stdout()).toContain("dev [--port N] [--api go|go-dev|nest]");
+    expect(run.stdout()).toContain("check ");
+    expect(run.stdout()).toContain("default API: go");
   });
 });

@@ -38,15 +38,28 @@ describe("AxonPushClient", () => {
     expect(client.maxRetries).toBe(3);
   });
 
-  it("builds every header of the contract", () => {
+  it("sends the key in both key headers, and x-tenant-id only when a tenant is set", () => {
     const client = new AxonPushClient({ apiKey: "ak_live_1", tenantId: "org_9" });
     expect(client.headersFor(request)).toEqual({
+      "x-axonpush-api-key": "ak_live_1",
       "X-API-Key": "ak_live_1",
       "x-tenant-id": "org_9",
       "Content-Type": "application/json",
       "Idempotency-Key": "key-1",
     });
     expect(client.headersFor(request, "production")["X-Axonpush-Environment"]).toBe("production");
+    for (const tenantId of [undefined, "", "  "]) {
+      const keyOnly = new AxonPushClient({ apiKey: "ak_live_1", tenantId });
+      expect(keyOnly.tenantId).toBeUndefined();
+      expect(Object.keys(keyOnly.headersFor(request)).sort()).toEqual(["Content-Type", "Idempotency-Key", "X-API-Key", "x-axonpush-api-key"]);
+    }
+  });
+
+  it("sends a public ingest token (pt_…) in X-Public-Token alone", () => {
+    const client = new AxonPushClient({ apiKey: "pt_public_2" });
+    const headers = client.headersFor(request);
+    expect(headers["X-Public-Token"]).toBe("pt_public_2");
+    expect(Object.keys(headers).sort()).toEqual(["Content-Type", "Idempotency-Key", "X-Public-Token"]);
   });
 
   it("adds the request's own headers without letting them replace the client's", () => {
@@ -54,6 +67,7 @@ describe("AxonPushClient", () => {
     const headers = client.headersFor({ ...request, headers: { "X-Axonpush-Channel": "ch_1", "X-API-Key": "forged" } });
     expect(headers["X-Axonpush-Channel"]).toBe("ch_1");
     expect(headers["X-API-Key"]).toBe("ak_live_1");
+    expect(headers["x-axonpush-api-key"]).toBe("ak_live_1");
   });
 
   it("never shows the API key when inspected, serialised or logged", () => {

@@ -55,7 +55,16 @@ describe("defaults", () => {
     expect(config.propagators).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.redactKeys)).toBe(true);
-    expect(missingRequired(config)).toEqual(["AXONPUSH_API_KEY", "AXONPUSH_TENANT_ID", "AXONPUSH_CHANNEL_ID"]);
+    expect(missingRequired(config)).toEqual(["AXONPUSH_API_KEY"]);
+  });
+
+  it("needs only the API key: tenant and channel are optional", () => {
+    const { config, lines } = resolveWith({ AXONPUSH_API_KEY: "k" });
+    expect(lines).toEqual([]);
+    expect(missingRequired(config)).toEqual([]);
+    expect(config.tenantId).toBeUndefined();
+    expect(config.channelId).toBeUndefined();
+    expect(missingRequired(resolveWith({ AXONPUSH_TENANT_ID: "t", AXONPUSH_CHANNEL_ID: "c" }).config)).toEqual(["AXONPUSH_API_KEY"]);
   });
 
   it("reads every AXONPUSH_* variable", () => {

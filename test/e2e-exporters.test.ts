@@ -44,7 +44,7 @@ describe("multiple exporters", () => {
     expect(trace.every((s) => s.via === "otlp")).toBe(true);
     expect(receiver.spans().filter((s) => s.via === "event")).toEqual([]);
     const warnings = app.stderr().split("\n").filter((l) => l.startsWith("axonpush-otel:"));
-    expect(warnings).toEqual([expect.stringContaining("AXONPUSH_API_KEY, AXONPUSH_TENANT_ID, AXONPUSH_CHANNEL_ID are not set: nothing is sent to AxonPush; spans still go to otlp.")]);
+    expect(warnings).toEqual([expect.stringContaining("AXONPUSH_API_KEY is not set: nothing is sent to AxonPush; spans still go to otlp.")]);
   });
 
   it("exports no metrics or logs unless OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER ask, even with an OTLP endpoint set", async () => {

@@ -1,15 +1,21 @@
-// End to end, both transports side by side: the same fixture requests, once
-// with the default events transport and once with AXONPUSH_TRANSPORT=otlp,
-// must give the same trace trees (same spans, nesting, kinds, statuses,
-// attribute keys, resource) — only the carrier differs.
+// End to end, both transports side by side and both API versions: the same
+// fixture requests, with the default events transport and with
+// AXONPUSH_TRANSPORT=otlp, against the current API (go) and the first backend
+// (nest), must give the same trace trees (same spans, nesting, kinds,
+// statuses, attribute keys, resource) — only the carrier differs, nothing is
+// refused (but nest's dedupKey, left out after its first refusal), nothing
+// stored twice, nothing printed.
 import { describe, expect, it } from "vitest";
-import type { ReceivedSpan } from "../src/receiver/index.js";
+import type { LocalReceiver, ReceivedSpan } from "../src/receiver/index.js";
+import { expectOnlyExpectedRefusals, type SuiteApi } from "./helpers/api-versions.js";
 import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 import { expectWholeTree, waitForTrace } from "./helpers/trace-assertions.js";
 import { TRANSPORTS, type TransportCase } from "./helpers/transports.js";
 
 const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
+const nestReceiver = useSuiteReceiver({ api: "nest", apiKey: TEST_API_KEY, tenantId: TEST_TENANT });
+const receivers: Record<SuiteApi, LocalReceiver> = { go: receiver, nest: nestReceiver };
 
 /**
  * A trace as comparable text: one line per span, indented under its parent,
@@ -33,28 +39,35 @@ function treeShape(trace: ReceivedSpan[]): string {
   return lines.join("\n");
 }
 
-async function chainTrace(transport: TransportCase): Promise<ReceivedSpan[]> {
-  receiver.reset();
+async function chainTrace(transport: TransportCase, api: SuiteApi): Promise<ReceivedSpan[]> {
+  const to = receivers[api];
+  to.reset();
   const app = await runFixture({
     script: "fixtures/express-esm/app.mjs",
     nodeArgs: ["--import", "axonpush-otel/register"],
-    env: axonpushEnv(receiver.url, { AXONPUSH_ENVIRONMENT: "staging", ...transport.env }),
+    env: axonpushEnv(to.url, { AXONPUSH_ENVIRONMENT: "staging", ...transport.env }),
   });
   expect(await (await fetch(`http://127.0.0.1:${app.port}/chain`)).json()).toEqual({ rows: 3 });
-  const trace = await waitForTrace(receiver, (s) => s.kind === "SERVER" && s.name === "GET /chain", 6);
+  const trace = await waitForTrace(to, (s) => s.kind === "SERVER" && s.name === "GET /chain", 6);
   expectWholeTree(trace);
-  expect(receiver.rejections).toEqual([]);
+  expectOnlyExpectedRefusals(to, api);
   expect(new Set(trace.map((s) => s.via))).toEqual(new Set([transport.via]));
-  for (const request of receiver.events) expect(request.headers["x-axonpush-environment"]).toBe("staging");
+  // Each span stored once.
+  expect(new Set(to.spans().map((s) => s.spanId)).size).toBe(to.spans().length);
+  for (const request of to.events) expect(request.headers["x-axonpush-environment"]).toBe("staging");
   await app.kill();
+  // Nothing printed at the default log level, nest's refusal of dedupKey included.
+  expect(app.stderr(), `${transport.name} on ${api}`).toBe("");
   return trace;
 }
 
-describe("events and otlp transports", () => {
+describe("events and otlp transports, go and nest APIs", () => {
   it("give the same trace tree and resource for the same requests", async () => {
-    const [events, otlp] = [await chainTrace(TRANSPORTS[0]!), await chainTrace(TRANSPORTS[1]!)];
+    const events = await chainTrace(TRANSPORTS[0]!, "go");
+    const otlp = await chainTrace(TRANSPORTS[1]!, "go");
     expect(treeShape(otlp)).toBe(treeShape(events));
     expect(treeShape(events).split("\n").length).toBe(events.length);
+    for (const transport of TRANSPORTS) expect(treeShape(await chainTrace(transport, "nest")), `${transport.name} on nest`).toBe(treeShape(events));
 
     const manual = (trace: ReceivedSpan[]) => trace.find((s) => s.name === "compute-answer")!;
     expect(manual(otlp).attributes).toEqual(manual(events).attributes);

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { useSuiteReceiver } from "./helpers/suite-receiver.js";
-import { EXIT_MARGIN_MS, SHUTDOWN_TIMEOUT_MS, runWithAndWithout, type FixtureRun } from "./exit-harness.js";
+import { EXIT_MARGIN_MS, SHUTDOWN_TIMEOUT_MS, runExitFixture, runWithAndWithout, type FixtureRun } from "./exit-harness.js";
 
 const receiver = useSuiteReceiver({ apiKey: "exit-test-key", tenantId: "exit-test-tenant" });
 
@@ -165,5 +165,42 @@ describe("uncaught exception and unhandled rejection", () => {
     expect(traced.stderr).toBe(reference.stderr);
     expect(receiver.requestCount).toBeGreaterThan(0);
     expectWithinBudget(traced);
+  });
+});
+
+// The endings themselves are compared with Node's own above; here only what nest changes: delivery.
+describe("against nest, the first backend, which refuses dedupKey", () => {
+  const nest = useSuiteReceiver({ api: "nest", apiKey: "exit-test-key", tenantId: "exit-test-tenant" });
+  const names = () => nest.spans().map((span) => span.name).sort();
+
+  it("process.exit(code): the exit-time worker leaves dedupKey out and delivers the buffered spans, quietly", async () => {
+    const traced = await runExitFixture({ mode: "exit-code", receiverUrl: nest.url, preload: true });
+    expect(traced.code, traced.command).toBe(3);
+    expect(names()).toEqual(["exit-code.step", "exit-code.work"]);
+    expect(nest.events.every((event) => !("dedupKey" in event.body))).toBe(true);
+    expect(traced.stderr).toBe("");
+    expectWithinBudget(traced);
+  });
+
+  it("re-sends requests in flight under keys the server knows: each span is stored once", async () => {
+    // 1.2 s for the exporter to send (time enough on a busy machine), 3 s for the answers: in flight at exit.
+    nest.failNext({ delayMs: 3_000, times: 2 });
+    const traced = await runExitFixture({ mode: "exit-in-flight", receiverUrl: nest.url, preload: true, env: { FIXTURE_IN_FLIGHT_MS: "1200" } });
+    expect(traced.code, traced.command).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 3_200));
+    expect(names()).toEqual(["exit-in-flight.step", "exit-in-flight.work"]);
+    expect(nest.events).toHaveLength(2);
+    expectWithinBudget(traced);
+  });
+
+  it("delivers a thousand spans ended just before process.exit, each once", async () => {
+    const env = { FIXTURE_SPANS: "1000", AXONPUSH_SHUTDOWN_TIMEOUT_MS: "5000" };
+    const traced = await runExitFixture({ mode: "exit-many", receiverUrl: nest.url, preload: true, env });
+    expect(traced.code, traced.command).toBe(0);
+    expect(new Set(nest.spans().map((span) => span.name)).size).toBe(1000);
+    expect(nest.events).toHaveLength(1000);
+    // The worker's parallel lanes each had one try refused at most before the property was left out.
+    expect(nest.rejections.length).toBeLessThanOrEqual(16);
+    expect(traced.eventToExitMs!, traced.command).toBeLessThanOrEqual(5_000 + EXIT_MARGIN_MS);
   });
 });

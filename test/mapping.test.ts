@@ -21,29 +21,53 @@ function bodyOf(span = makeSpan(), options: Partial<AxonPushSpanExporterOptions>
 }
 
 describe("top-level fields of the event", () => {
-  it("follows the contract's table", () => {
+  it("has only properties every API version declares, plus dedupKey", () => {
     const body = bodyOf();
+    expect(Object.keys(body).sort()).toEqual(
+      ["channel_id", "dedupKey", "eventType", "identifier", "metadata", "parentSpanId", "payload", "spanId", "traceId"].sort(),
+    );
     expect(body.identifier).toBe("GET /users/:id");
     expect(body.eventType).toBe("app.span");
     expect(body.channel_id).toBe("ch_1");
     expect(body.traceId).toBe(TRACE_ID);
     expect(body.spanId).toBe(SPAN_ID);
-    expect(body.parentEventId).toBe(PARENT_SPAN_ID);
-    expect(body.metadata).toEqual({ framework: "opentelemetry" });
-    expect(body).not.toHaveProperty("environment");
-    expect(body).not.toHaveProperty("sync");
+    expect(body.parentSpanId).toBe(PARENT_SPAN_ID);
+    expect(body.payload.parentSpanId).toBe(PARENT_SPAN_ID);
+    // The old parentEventId lives on in metadata, as the official TypeScript SDK keeps it.
+    expect(body.metadata).toEqual({ framework: "opentelemetry", "axonpush.parent_event_id": PARENT_SPAN_ID });
+    expect(body.dedupKey).toBe(`otel:${TRACE_ID}:${SPAN_ID}`);
   });
 
   it("has no parent fields for a root span", () => {
     const body = bodyOf(makeSpan({ parentSpanContext: undefined }));
+    expect(body).not.toHaveProperty("parentSpanId");
     expect(body).not.toHaveProperty("parentEventId");
     expect(body.payload).not.toHaveProperty("parentSpanId");
+    expect(body.metadata).toEqual({ framework: "opentelemetry" });
   });
 
-  it("carries environment when set and sync only in sync mode", () => {
-    expect(bodyOf(makeSpan(), { environment: "production" }).environment).toBe("production");
+  it("never sends environment or parentEventId as body properties: the environment is in the resource (and a header)", () => {
+    const body = bodyOf(makeSpan(), { environment: "production" });
+    expect(body).not.toHaveProperty("environment");
+    expect(body).not.toHaveProperty("parentEventId");
+    expect(body.payload.resource["deployment.environment"]).toBe("production");
+  });
+
+  it("carries sync only in sync mode", () => {
     expect(bodyOf(makeSpan(), { mode: "sync" }).sync).toBe(true);
     expect(bodyOf(makeSpan(), { mode: "background" })).not.toHaveProperty("sync");
+  });
+
+  it("leaves channel_id out when no channel is configured (the key's default channel)", () => {
+    for (const channelId of [undefined, ""]) expect(bodyOf(makeSpan(), { channelId })).not.toHaveProperty("channel_id");
+  });
+
+  it("gives a span the same dedupKey every time it is prepared, and each request its own Idempotency-Key", () => {
+    const span = makeSpan();
+    const [first] = exporterWith().prepare([span]);
+    const [second] = exporterWith().prepare([span]);
+    expect(JSON.parse(first!.body as string).dedupKey).toBe(JSON.parse(second!.body as string).dedupKey);
+    expect(first!.idempotencyKey).not.toBe(second!.idempotencyKey);
   });
 
   it("turns a numeric channel id into the string the API expects", () => {

@@ -3,22 +3,25 @@
 // guarantees as the events transport: forceFlush drains, retries keep the
 // Idempotency-Key, Retry-After is honoured, 401 is told once, the queue is
 // bounded (in spans), and the exit path finds and resends the OTLP requests.
+// Accepted by every API version (go, production; nest, the first backend).
 import { context, SpanKind, trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { collectUndelivered } from "../src/exit/exit-delivery.js";
+import { SUITE_APIS } from "./helpers/api-versions.js";
 import { useExporterHarness } from "./helpers/exporter-harness.js";
 
 const API_KEY = "ak_otlp_secret_91b2";
 const TENANT = "org_otlp";
-
-const { receiver, setUp, recordTries, captureAllOutput, endedSpans } = useExporterHarness({
+const harnessOptions = {
   apiKey: API_KEY,
   tenantId: TENANT,
   tracerName: "otlp-test",
-  exporter: { channelId: "ch_otlp", serviceName: "checkout-api", environment: "staging", transport: "otlp" },
-});
+  exporter: { channelId: "ch_otlp", serviceName: "checkout-api", environment: "staging", transport: "otlp" as const },
+};
 
-describe('transport: "otlp"', () => {
+describe.each(SUITE_APIS)('transport: "otlp" against the %s API', (api) => {
+  const { receiver, setUp, endedSpans } = useExporterHarness({ ...harnessOptions, receiver: { api } });
+
   it("sends a batch as one OTLP request with the AxonPush headers; forceFlush returns once it is stored", async () => {
     const { provider, tracer } = setUp();
     const root = tracer.startSpan("POST /checkout", { kind: SpanKind.SERVER });
@@ -34,6 +37,8 @@ describe('transport: "otlp"', () => {
       "content-type": "application/x-protobuf",
       "x-axonpush-channel": "ch_otlp",
       "x-axonpush-environment": "staging",
+      "x-axonpush-api-key": API_KEY,
+      "x-api-key": API_KEY,
       "x-tenant-id": TENANT,
     });
     expect(receiver.events[0]!.idempotencyKey).toBeTruthy();
@@ -46,6 +51,69 @@ describe('transport: "otlp"', () => {
     expect(llm.attributes).toEqual({ prompt_tokens: "128", "http.request.header.authorization": "[REDACTED]" });
     expect(llm.resource).toMatchObject({ "service.name": "checkout-api", "deployment.environment": "staging", "host.name": "box-7" });
   });
+
+  it("gives the exit path its OTLP requests, which resend as they are", async () => {
+    const { exporter } = setUp({ exporter: { shutdownTimeoutMs: 100 } });
+    receiver.failNext({ hang: true });
+    exporter.export(endedSpans(7, "in-flight"), () => {});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const pending = exporter.pendingRequests();
+    expect(pending.map((r) => [r.path, r.spanCount])).toEqual([["/v1/traces", 7]]);
+
+    const prepared = exporter.prepare(endedSpans(3, "buffered"));
+    expect(prepared.map((r) => [r.path, r.contentType, r.spanCount])).toEqual([["/v1/traces", "application/x-protobuf", 3]]);
+
+    const resolved = collectUndelivered({ exporter });
+    expect(resolved).toHaveLength(1);
+    expect(resolved[0]!.url).toBe(`${receiver.url}/v1/traces`);
+    expect(resolved[0]!.headers).toMatchObject({ "X-Axonpush-Channel": "ch_otlp", "Idempotency-Key": pending[0]!.idempotencyKey });
+    // Send it the way the exit-time sender does, twice.
+    for (let i = 0; i < 2; i++) {
+      const response = await fetch(resolved[0]!.url, { method: "POST", headers: resolved[0]!.headers, body: resolved[0]!.body });
+      expect(response.status).toBe(200);
+    }
+    const names = new Set(receiver.spans().map((s) => s.name));
+    expect([...names].sort()).toEqual(Array.from({ length: 7 }, (_, i) => `in-flight-${i}`).sort());
+    // nest replays on the Idempotency-Key: the second is not a new batch. go ignores the key and
+    // OTLP has no dedupKey: a batch the server already stored is stored again (the events
+    // transport's dedupKey is what makes a resend safe there).
+    expect(receiver.events).toHaveLength(api === "nest" ? 1 : 2);
+  });
+});
+
+describe('transport: "otlp", the channel', () => {
+  describe("on go", () => {
+    const { receiver, setUp } = useExporterHarness({ ...harnessOptions, receiver: { api: "go" } });
+
+    it("is optional: without one, no X-Axonpush-Channel, and the key's default trace channel takes the batch", async () => {
+      const { provider, tracer } = setUp({ client: { tenantId: undefined }, exporter: { channelId: undefined } });
+      tracer.startSpan("default-channel").end();
+      await provider.forceFlush();
+      expect(receiver.rejections).toEqual([]);
+      expect(receiver.spans().map((s) => s.name)).toEqual(["default-channel"]);
+      expect(receiver.events[0]!.headers).not.toHaveProperty("x-axonpush-channel");
+      expect(receiver.events[0]!.headers).not.toHaveProperty("x-tenant-id");
+    });
+  });
+
+  describe("on nest", () => {
+    const { setUp, captureAllOutput } = useExporterHarness({ ...harnessOptions, receiver: { api: "nest" } });
+
+    it("is required: without one, a single line says to set AXONPUSH_CHANNEL_ID", async () => {
+      const output = captureAllOutput();
+      const { provider, tracer } = setUp({ exporter: { channelId: undefined } });
+      for (let round = 0; round < 3; round++) {
+        tracer.startSpan(`channelless-${round}`).end();
+        await provider.forceFlush().catch(() => undefined);
+      }
+      const warnings = output.emitWarning.mock.calls.map((call) => String(call[0]));
+      expect(warnings).toEqual([expect.stringContaining("Set AXONPUSH_CHANNEL_ID")]);
+    });
+  });
+});
+
+describe('transport: "otlp", whatever the version', () => {
+  const { receiver, setUp, recordTries, captureAllOutput, endedSpans } = useExporterHarness(harnessOptions);
 
   it("5xx then success: the batch is stored once, the same Idempotency-Key on every try", async () => {
     const { client, provider, tracer } = setUp();
@@ -137,27 +205,4 @@ describe('transport: "otlp"', () => {
     expect(exporter.droppedSpanCount).toBe(60);
   });
 
-  it("gives the exit path its OTLP requests, which resend as they are and are stored once", async () => {
-    const { exporter } = setUp({ exporter: { shutdownTimeoutMs: 100 } });
-    receiver.failNext({ hang: true });
-    exporter.export(endedSpans(7, "in-flight"), () => {});
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const pending = exporter.pendingRequests();
-    expect(pending.map((r) => [r.path, r.spanCount])).toEqual([["/v1/traces", 7]]);
-
-    const prepared = exporter.prepare(endedSpans(3, "buffered"));
-    expect(prepared.map((r) => [r.path, r.contentType, r.spanCount])).toEqual([["/v1/traces", "application/x-protobuf", 3]]);
-
-    const resolved = collectUndelivered({ exporter });
-    expect(resolved).toHaveLength(1);
-    expect(resolved[0]!.url).toBe(`${receiver.url}/v1/traces`);
-    expect(resolved[0]!.headers).toMatchObject({ "X-Axonpush-Channel": "ch_otlp", "Idempotency-Key": pending[0]!.idempotencyKey });
-    // Send it the way the exit-time sender does, twice: the second is a replay, not a new batch.
-    for (let i = 0; i < 2; i++) {
-      const response = await fetch(resolved[0]!.url, { method: "POST", headers: resolved[0]!.headers, body: resolved[0]!.body });
-      expect(response.status).toBe(200);
-    }
-    expect(receiver.spans().map((s) => s.name).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `in-flight-${i}`).sort());
-    expect(receiver.events).toHaveLength(1);
-  });
 });

@@ -135,6 +135,11 @@ describe("start-up line", () => {
   it("never contains a secret, not even ones outside the allow-list", () => {
     for (const secret of ["ak_live_very_secret", "tenant_secret", "otlp-secret"]) expect(line).not.toContain(secret);
   });
+
+  it("says which optional destination values are not set", () => {
+    const keyOnly = JSON.parse(formatStartupLine(configOf({ AXONPUSH_API_KEY: "ak_live_very_secret" }), "1.2.3", []).slice("started ".length));
+    expect(keyOnly).toMatchObject({ apiKey: "[REDACTED]", tenantId: "(not set)", channelId: "(not set: the key's default channel)" });
+  });
 });
 
 describe("resource, sampler, propagators", () => {

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resourceFromAttributes } from "@opentelemetry/resources";
+import { AxonPushClient } from "../src/client.js";
+import { AxonPushSpanExporter } from "../src/exporter/index.js";
 import { makeSpan } from "./mapping-fixture.js";
 import {
   answeringTransport,
@@ -326,13 +328,40 @@ describe("problem reports", () => {
     expect(warnings.messages[0]).toContain("scope");
   });
 
+  it("reports 404 once, naming AXONPUSH_CHANNEL_ID and AXONPUSH_BASE_URL", async () => {
+    const message = "HTTP 404: channel not found for key ak_queue_secret_value";
+    const { transport } = answeringTransport({ kind: "failure", status: 404, message });
+    const exporter = exporterOn(transport);
+    for (let i = 0; i < 3; i++) exporter.export(spans(10), callbackRecorder().callback);
+    await exporter.forceFlush();
+    expect(warnings.messages).toEqual([expect.stringContaining("HTTP 404: channel not found for key [REDACTED]")]);
+    expect(warnings.messages[0]).not.toContain("ak_queue_secret_value");
+    expect(warnings.messages[0]).toContain("AXONPUSH_CHANNEL_ID");
+    expect(warnings.messages[0]).toContain("AXONPUSH_BASE_URL");
+  });
+
+  it.each([
+    ["400", 400, "HTTP 400: missing x-tenant-id header (set AXONPUSH_TENANT_ID)", "Set AXONPUSH_TENANT_ID", {}],
+    ["400", 400, "HTTP 400: channel_id must be a non-empty string", "Set AXONPUSH_CHANNEL_ID", { channelId: undefined }],
+    ["422", 422, "HTTP 422: validation failed (body.channel_id: expected string)", "Check AXONPUSH_CHANNEL_ID", {}],
+  ])("a %s about the tenant or the channel is reported once, naming the variable", async (_name, status, message, expected, options) => {
+    const tenantless = new AxonPushClient({ apiKey: "ak_queue_secret_value", baseUrl: "http://127.0.0.1:9" });
+    const { transport } = answeringTransport({ kind: "failure", status, message });
+    const exporter = new AxonPushSpanExporter({ client: tenantless, channelId: "ch_q", ...options }, { transport });
+    for (let i = 0; i < 3; i++) exporter.export(spans(10), callbackRecorder().callback);
+    await exporter.forceFlush();
+    expect(warnings.messages).toHaveLength(1);
+    expect(warnings.messages[0]).toContain(expected);
+    expect(warnings.messages[0]).toContain(message);
+  });
+
   it("reports other rejections with their status and message, rate-limited", async () => {
     vi.useFakeTimers();
-    const { transport } = answeringTransport({ kind: "failure", status: 404, message: "HTTP 404: unknown channel ch_q" });
+    const { transport } = answeringTransport({ kind: "failure", status: 422, message: "HTTP 422: payload too deep" });
     const exporter = exporterOn(transport, {}, 10_000);
     exporter.export(spans(10), callbackRecorder().callback);
     await vi.advanceTimersByTimeAsync(0);
-    expect(warnings.messages).toEqual([expect.stringContaining("HTTP 404: unknown channel ch_q")]);
+    expect(warnings.messages).toEqual([expect.stringContaining("HTTP 422: payload too deep")]);
     await vi.advanceTimersByTimeAsync(10_000);
     exporter.export(spans(1), callbackRecorder().callback);
     await vi.advanceTimersByTimeAsync(0);

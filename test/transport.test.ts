@@ -94,6 +94,7 @@ describe("HttpTransport", () => {
     expect(seen!.url).toBe("/event");
     expect(seen!.body).toBe(request.body);
     expect(seen!.headers["x-api-key"]).toBe("ak_test_key");
+    expect(seen!.headers["x-axonpush-api-key"]).toBe("ak_test_key");
     expect(seen!.headers["x-tenant-id"]).toBe("org_1");
     expect(seen!.headers["content-type"]).toBe("application/json");
     expect(seen!.headers["idempotency-key"]).toBe("idem-123");
@@ -126,6 +127,41 @@ describe("HttpTransport", () => {
       status,
       message: `HTTP ${status}: channel ch_9 not found (check AXONPUSH_CHANNEL_ID)`,
     });
+  });
+
+  it("reads the problem+json shape of the current API: detail and the first error's location and message", async () => {
+    const problem = {
+      type: "about:blank",
+      title: "Unprocessable Entity",
+      status: 422,
+      detail: "validation failed",
+      instance: "/event",
+      errors: [{ location: "body.environment", message: "unexpected property", value: "staging" }],
+    };
+    server.handle((_req, _body, res) => res.writeHead(422, { "content-type": "application/problem+json" }).end(JSON.stringify(problem)));
+    expect(await transport.send(request)).toEqual({
+      kind: "failure",
+      status: 422,
+      message: "HTTP 422: validation failed (body.environment: unexpected property)",
+      refusedProperties: ["environment"],
+    });
+  });
+
+  it("names the properties a 400 of the first backend refuses", async () => {
+    server.handle(reply(400, { code: "validation_failed", message: "property dedupKey should not exist", requestId: "r1" }));
+    expect(await transport.send(request)).toEqual({
+      kind: "failure",
+      status: 400,
+      message: "HTTP 400: property dedupKey should not exist",
+      refusedProperties: ["dedupKey"],
+    });
+  });
+
+  it("shows the server's words for a problem+json 401, never the key", async () => {
+    server.handle(reply(401, { title: "Unauthorized", status: 401, detail: "invalid API key ak_test_key" }));
+    const result = await transport.send(request);
+    expect(result).toMatchObject({ kind: "failure", status: 401, message: "HTTP 401: invalid API key ak_test_key" });
+    // The transport reports the words; the exporter scrubs the key before printing (see queue.test.ts).
   });
 
   it("keeps a non-JSON error body as text", async () => {

@@ -16,8 +16,13 @@ export const DEFAULTS = Object.freeze({
   maxContentLength: 4096,
 });
 
-/** The three values AxonPush cannot do without. */
-export const REQUIRED_VARIABLES = ["AXONPUSH_API_KEY", "AXONPUSH_TENANT_ID", "AXONPUSH_CHANNEL_ID"] as const;
+/**
+ * The one value AxonPush cannot do without: on the current API the key implies
+ * the organisation, and an event without a channel goes to the key's default
+ * channel. AXONPUSH_TENANT_ID and AXONPUSH_CHANNEL_ID are sent when set (the
+ * first, NestJS backend needs both; a refusal for lack of them names them).
+ */
+export const REQUIRED_VARIABLES = ["AXONPUSH_API_KEY"] as const;
 
 export const readApiKey = (ctx: ParseContext) => readRaw(ctx, "AXONPUSH_API_KEY");
 export const readTenantId = (ctx: ParseContext) => readRaw(ctx, "AXONPUSH_TENANT_ID");

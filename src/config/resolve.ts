@@ -3,6 +3,7 @@
  * Precedence, in one merge: code options > real environment > `.env` > defaults.
  */
 import * as axonpush from "./axonpush-variables.js";
+import { REQUIRED_VARIABLES } from "./axonpush-variables.js";
 import * as otel from "./otel-variables.js";
 import { findAppPackage } from "./app-package.js";
 import { reportToStderr, type Reporter } from "./report.js";
@@ -73,11 +74,8 @@ function isVerboseOtelLogLevel(env: Env): boolean {
   return level === "debug" || level === "info" || level === "verbose" || level === "all";
 }
 
-/** Names of the required variables that are missing, in a fixed order. */
+/** Names of the required variables that are missing (only AXONPUSH_API_KEY: the key alone is enough). */
 export function missingRequired(config: AxonPushOtelConfig): string[] {
-  const missing: string[] = [];
-  if (!config.apiKey) missing.push("AXONPUSH_API_KEY");
-  if (!config.tenantId) missing.push("AXONPUSH_TENANT_ID");
-  if (!config.channelId) missing.push("AXONPUSH_CHANNEL_ID");
-  return missing;
+  const values: Record<(typeof REQUIRED_VARIABLES)[number], string | undefined> = { AXONPUSH_API_KEY: config.apiKey };
+  return REQUIRED_VARIABLES.filter((name) => !values[name]);
 }

@@ -35,7 +35,8 @@ export interface OtlpTracesConfig {
 }
 
 export interface AxonPushOtelConfig {
-  // AxonPush destination (the three required values may be missing: then AxonPush is off).
+  // AxonPush destination. Without the key AxonPush is off; tenant and channel are optional
+  // (sent when set: the key implies the organisation, and its default channel is used).
   readonly apiKey?: string;
   readonly tenantId?: string;
   readonly channelId?: string;

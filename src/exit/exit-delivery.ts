@@ -6,12 +6,16 @@
  *
  * Two places hold such spans:
  * - the AxonPush exporter's queue and its in-flight requests
- *   (`pendingRequests()`): resent with their own Idempotency-Keys, so one the
- *   server already stored is recognised as a duplicate, not stored twice;
+ *   (`pendingRequests()`): resent with their own Idempotency-Keys and
+ *   dedupKeys, so one the server already stored is recognised as a
+ *   duplicate, not stored twice (without the properties the server refused
+ *   by name, under the same derived key the exporter used);
  * - spans ended but never handed to the exporter, still in the batch
  *   processor's buffer (`PendingSpanProcessor`): prepared now.
  */
 import type { OutgoingRequest } from "../transport/types.js";
+import { withoutRefused } from "../transport/optional-properties.js";
+import { refusalsOf } from "../transport/refused-properties.js";
 import { logger } from "../diag.js";
 import { sendSynchronously, type ResolvedRequest, type SyncSendResult } from "./sync-sender.js";
 import type { ExitExporter } from "./types.js";
@@ -41,7 +45,8 @@ export function collectUndelivered(inputs: ExitDeliveryInputs): ResolvedRequest[
       logger.debug(`exit: could not prepare ${spans.length} pending spans: ${describe(error)}`);
     }
   }
-  return requests.map((request) => resolve(exporter, request));
+  const refused = refusalsOf(exporter.client.baseUrl).names;
+  return requests.map((request) => resolve(exporter, withoutRefused(request, refused)));
 }
 
 export function deliverSynchronously(inputs: ExitDeliveryInputs, timeoutMs: number): SyncSendResult {
@@ -57,6 +62,7 @@ function resolve(exporter: ExitExporter, request: OutgoingRequest): ResolvedRequ
     url: exporter.client.baseUrl + request.path,
     headers: exporter.client.headersFor(request, exporter.environment),
     body: request.body,
+    ...(request.optional ? { optional: request.optional } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
  * thread with it, so a backend that never answers costs at most `timeoutMs`.
  */
 import { Worker } from "node:worker_threads";
+import type { OptionalProperties } from "../transport/types.js";
 import { SYNC_SENDER_WORKER_SOURCE } from "./sync-sender-worker.js";
 
 /** One request with everything resolved: full URL and every header. */
@@ -13,6 +14,8 @@ export interface ResolvedRequest {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body: string | Uint8Array;
+  /** The body in pieces, when a server may refuse some of its properties by name (see sync-sender-worker.ts). */
+  readonly optional?: OptionalProperties;
 }
 
 export type SyncSendResult =

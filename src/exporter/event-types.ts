@@ -1,6 +1,6 @@
 /**
- * The wire shape of one span as an AxonPush event (`POST /event` body, the
- * API's CreateEventDto with the `app.span` payload of the contract).
+ * The wire shape of one span as an AxonPush event (`POST /event` body, with
+ * the `app.span` payload of the contract), accepted by every API version.
  */
 
 export type SpanKindName = "INTERNAL" | "SERVER" | "CLIENT" | "PRODUCER" | "CONSUMER";
@@ -37,17 +37,34 @@ export interface AppSpanPayload {
   scope: { name: string; version?: string };
 }
 
+/** What the first backend called `parentEventId` lives on here, as the official TypeScript SDK keeps it. */
+export const PARENT_EVENT_ID_METADATA = "axonpush.parent_event_id";
+
+export interface AppSpanMetadata {
+  framework: "opentelemetry";
+  /** The parent span id, for readers of the old `parentEventId`; absent for a root span. */
+  [PARENT_EVENT_ID_METADATA]?: string;
+}
+
+/**
+ * Only properties every API version declares, plus `dedupKey` (declared by the
+ * current API; left out for a server that refuses it). Never `environment` or
+ * `parentEventId`: the current API refuses both (the environment travels in
+ * the `X-Axonpush-Environment` header and the payload's resource).
+ */
 export interface AppSpanEvent {
   identifier: string;
   payload: AppSpanPayload;
-  channel_id: string;
+  /** Only when a channel is configured; otherwise the current API uses the key's default channel. */
+  channel_id?: string;
   eventType: "app.span";
   traceId: string;
   spanId: string;
-  /** The parent span id, as the reference exporter does; absent for a root span. */
-  parentEventId?: string;
-  metadata: { framework: "opentelemetry" };
-  environment?: string;
-  /** Only in sync mode: the server persists before answering. */
+  /** The parent span's id: how a child is linked; absent for a root span. */
+  parentSpanId?: string;
+  metadata: AppSpanMetadata;
+  /** Only in sync mode: the first backend persists before answering (the current one ignores it). */
   sync?: true;
+  /** `otel:<traceId>:<spanId>`, the same on every try: the current API stores events sharing it once. */
+  dedupKey: string;
 }

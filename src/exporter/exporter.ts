@@ -16,6 +16,8 @@ import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { AxonPushClient } from "../client.js";
 import { logger } from "../diag.js";
 import { createEventTransport } from "../transport/create-transport.js";
+import { refusalsOf } from "../transport/refused-properties.js";
+import { RefusedPropertyTransport } from "../transport/refused-property-transport.js";
 import type { OutgoingRequest, Transport } from "../transport/types.js";
 import { BatchSettlement } from "./batch-settlement.js";
 import { DeliveryQueue } from "./delivery-queue.js";
@@ -56,14 +58,19 @@ export class AxonPushSpanExporter implements SpanExporter {
     this.#settings = resolveExporterSettings(options);
     this.environment = this.#settings.environment;
     const privacy = createPrivacy(this.#settings.redactKeys, this.#settings.maxContentLength);
-    this.#builder = createRequestBuilder(this.#settings, privacy, createResourceMapper(this.#settings, privacy));
-    this.#transport =
+    // What this server refused by name so far (shared by everything sending to it): left out of every body.
+    const refusals = refusalsOf(this.client.baseUrl);
+    this.#builder = createRequestBuilder(this.#settings, privacy, createResourceMapper(this.#settings, privacy), refusals.names);
+    this.#transport = new RefusedPropertyTransport(
       internals.transport ??
-      createEventTransport(this.client, { environment: this.environment, concurrency: this.#settings.concurrency });
+        createEventTransport(this.client, { environment: this.environment, concurrency: this.#settings.concurrency }),
+      refusals,
+    );
     this.#reporter = new ProblemReporter({
       maxQueueSize: this.#settings.maxQueueSize,
       scrub: (text) => this.client.scrubSecrets(text),
       intervalMs: internals.warningIntervalMs,
+      configured: { tenantId: this.client.tenantId !== undefined, channelId: this.#settings.channelId !== undefined },
     });
     this.#queue = new DeliveryQueue({
       transport: this.#transport,

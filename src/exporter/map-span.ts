@@ -4,15 +4,14 @@
  */
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import type { AppSpanEvent, AppSpanPayload, SpanKindName, SpanStatusName } from "./event-types.js";
+import { PARENT_EVENT_ID_METADATA, type AppSpanEvent, type AppSpanPayload, type SpanKindName, type SpanStatusName } from "./event-types.js";
 import { hrTimeToNanosString, sendableSpanTimes } from "./hrtime.js";
 import { toStringAttributes, type Privacy } from "./privacy.js";
 import type { ResourceMapper } from "./resource.js";
 import { truncateString } from "./truncate.js";
 
 export interface SpanMapping {
-  readonly channelId: string;
-  readonly environment?: string;
+  readonly channelId?: string;
   readonly sync: boolean;
   readonly privacy: Privacy;
   readonly mapResource: ResourceMapper;
@@ -71,16 +70,21 @@ export function mapSpan(span: ReadableSpan, mapping: SpanMapping): AppSpanEvent 
   const event: AppSpanEvent = {
     identifier: name,
     payload,
-    channel_id: mapping.channelId,
     eventType: "app.span",
     traceId,
     spanId,
-    metadata: { framework: "opentelemetry" },
+    metadata: parentSpanId ? { framework: "opentelemetry", [PARENT_EVENT_ID_METADATA]: parentSpanId } : { framework: "opentelemetry" },
+    dedupKey: dedupKeyOf(traceId, spanId),
   };
-  if (parentSpanId) event.parentEventId = parentSpanId;
-  if (mapping.environment) event.environment = mapping.environment;
+  if (mapping.channelId) event.channel_id = mapping.channelId;
+  if (parentSpanId) event.parentSpanId = parentSpanId;
   if (mapping.sync) event.sync = true;
   return event;
+}
+
+/** What the .NET SDK sends: one span, one key, whichever try or process sends it. */
+export function dedupKeyOf(traceId: string, spanId: string): string {
+  return `otel:${traceId}:${spanId}`;
 }
 
 function scopeOf(span: ReadableSpan): { name: string; version?: string } {

@@ -8,12 +8,13 @@ import type { TransportName } from "./request-builders.js";
 
 export interface AxonPushSpanExporterOptions {
   client: AxonPushClient;
-  channelId: string;
+  /** `channel_id` / `X-Axonpush-Channel`; when not set, the current API uses the key's default channel (the first backend needs one). */
+  channelId?: string;
   /** Wins over the span resource's `service.name`. */
   serviceName?: string;
   /** Wins over the span resource's `service.version`. */
   serviceVersion?: string;
-  /** Sent as `environment`, the `X-Axonpush-Environment` header and `deployment.environment`. */
+  /** Sent in the `X-Axonpush-Environment` header and as the resource's `deployment.environment` (never as a body property). */
   environment?: string;
   /**
    * `background` (default): queue and send concurrently. `sync`: one at a time, in order, `sync: true`
@@ -42,7 +43,7 @@ export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
 
 export interface ExporterSettings {
-  readonly channelId: string;
+  readonly channelId?: string;
   readonly serviceName?: string;
   readonly serviceVersion?: string;
   readonly environment?: string;
@@ -69,7 +70,7 @@ export function resolveExporterSettings(options: AxonPushSpanExporterOptions): E
   const shutdownTimeoutMs = options.shutdownTimeoutMs;
   return Object.freeze({
     // Channel ids are strings in the API; older examples pass numbers.
-    channelId: String(options.channelId),
+    channelId: options.channelId === undefined || options.channelId === null ? undefined : nonEmpty(String(options.channelId)),
     serviceName: nonEmpty(options.serviceName),
     serviceVersion: nonEmpty(options.serviceVersion),
     environment: nonEmpty(options.environment),

@@ -5,8 +5,9 @@
  * Idempotency-Key are fixed here, once, so every retry and the exit-time
  * resend carry the very same bytes under the very same key.
  *
- * `X-Axonpush-Channel` travels with the request (`headers`), so any sender,
- * including the exit path, sends it without knowing which transport made it.
+ * `X-Axonpush-Channel` (when a channel is configured) travels with the
+ * request (`headers`), so any sender, including the exit path, sends it
+ * without knowing which transport made it.
  */
 import { randomUUID } from "node:crypto";
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
@@ -20,7 +21,8 @@ export const CHANNEL_HEADER = "X-Axonpush-Channel";
 export type OtlpEncoding = "protobuf" | "json";
 
 export interface OtlpRequestOptions {
-  readonly channelId: string;
+  /** Sent as `X-Axonpush-Channel` when set; without it the current API uses the key's default trace channel. */
+  readonly channelId?: string;
   readonly viewSpans: OtlpSpanViewer;
   /** Default protobuf, the smaller and cheaper encoding; JSON is for debugging. */
   readonly encoding?: OtlpEncoding;
@@ -46,6 +48,6 @@ export function otlpRequest(spans: readonly ReadableSpan[], options: OtlpRequest
     body,
     idempotencyKey: randomUUID(),
     spanCount: spans.length,
-    headers: { [CHANNEL_HEADER]: options.channelId },
+    ...(options.channelId ? { headers: { [CHANNEL_HEADER]: options.channelId } } : {}),
   };
 }

@@ -1,6 +1,8 @@
 /**
  * What the user hears about delivery problems, and how often. Per exporter:
- * - 401 / 403: once in total, naming the setting to fix, never the key;
+ * - refusals that mean a variable is wrong or missing (401, 403, 404, a
+ *   validation answer about the tenant or the channel): once each in total,
+ *   naming the variable, never the key (configuration-problem.ts);
  * - other rejections (400, 404, 422…) and sends given up after retries:
  *   the status and the server's message, at most once per interval, with a
  *   count of what was left unsaid;
@@ -9,6 +11,7 @@
  */
 import { logger, warnUser } from "../diag.js";
 import type { SendResult } from "../transport/types.js";
+import { configurationProblem, type ConfigurationProblemKind, type ConfiguredVariables } from "./configuration-problem.js";
 
 export const WARNING_INTERVAL_MS = 10_000;
 
@@ -17,12 +20,14 @@ export interface ProblemReporterOptions {
   /** Removes secrets from any text that came from the server, before it is printed. */
   scrub?: (text: string) => string;
   intervalMs?: number;
+  /** Which optional variables are set, for naming them right; default neither. */
+  configured?: ConfiguredVariables;
 }
 
 export class ProblemReporter {
   readonly #options: ProblemReporterOptions;
   readonly #intervalMs: number;
-  #authReported = false;
+  readonly #configurationReported = new Set<ConfigurationProblemKind>();
   #lastFailureWarning = Number.NEGATIVE_INFINITY;
   #unsaidFailures = 0;
   #droppedTotal = 0;
@@ -44,10 +49,14 @@ export class ProblemReporter {
   undelivered(result: SendResult, spanCount = 1): void {
     if (result.kind === "success" || this.#closed) return;
     const message = this.#scrub(result.message);
-    if (result.status === 401 || result.status === 403) {
-      if (this.#authReported) return;
-      this.#authReported = true;
-      warnUser(authMessage(result.status, message));
+    const problem = result.kind === "failure" ? configurationProblem(result.status, message, this.#configured) : undefined;
+    if (problem) {
+      if (this.#configurationReported.has(problem.kind)) {
+        logger.debug(`span not delivered: ${message}`);
+        return;
+      }
+      this.#configurationReported.add(problem.kind);
+      warnUser(problem.line);
       return;
     }
     const now = Date.now();
@@ -104,21 +113,11 @@ export class ProblemReporter {
     );
   }
 
+  get #configured(): ConfiguredVariables {
+    return this.#options.configured ?? { tenantId: false, channelId: false };
+  }
+
   #scrub(text: string): string {
     return this.#options.scrub ? this.#options.scrub(text) : text;
   }
-}
-
-function authMessage(status: 401 | 403, serverMessage: string): string {
-  if (status === 401) {
-    return (
-      `AxonPush rejected the API key (${serverMessage}). Check AXONPUSH_API_KEY. ` +
-      "Spans are not being delivered; this is reported once."
-    );
-  }
-  return (
-    `AxonPush refused access (${serverMessage}). Check AXONPUSH_TENANT_ID and that the API key ` +
-    "has the scope to publish events on this channel (AXONPUSH_CHANNEL_ID). " +
-    "Spans are not being delivered; this is reported once."
-  );
 }

@@ -5,7 +5,7 @@
  * content type, extra headers and how many spans it carries), so they work
  * the same whichever builder made them.
  *
- * - events: one `POST /event` per span (`app.span`, the seed's contract);
+ * - events: one `POST /event` per span (`app.span`, see event-types.ts);
  * - otlp: one `POST /v1/traces` per batch (cut into chunks of at most
  *   `maxSpansPerRequest`, so no single request can exceed the queue bound).
  */
@@ -32,14 +32,15 @@ export interface RequestBuilder {
   build(spans: readonly ReadableSpan[]): BuiltRequests;
 }
 
-export function eventRequestBuilder(mapping: SpanMapping): RequestBuilder {
+/** `refused`: the properties the server has refused so far (live), left out of every new body. */
+export function eventRequestBuilder(mapping: SpanMapping, refused?: ReadonlySet<string>): RequestBuilder {
   return {
     build(spans) {
       const requests: OutgoingRequest[] = [];
       let failedSpans = 0;
       for (const span of spans) {
         try {
-          requests.push(eventToRequest(mapSpan(span, mapping)));
+          requests.push(eventToRequest(mapSpan(span, mapping), refused));
         } catch (error) {
           failedSpans += 1;
           logger.error(`could not map span ${JSON.stringify(span?.name)}`, error);
@@ -79,7 +80,12 @@ export function otlpRequestBuilder(options: OtlpBuilderOptions): RequestBuilder 
 }
 
 /** The builder the exporter's settings ask for; both share one privacy and one resource mapping. */
-export function createRequestBuilder(settings: ExporterSettings, privacy: Privacy, mapResource: ResourceMapper): RequestBuilder {
+export function createRequestBuilder(
+  settings: ExporterSettings,
+  privacy: Privacy,
+  mapResource: ResourceMapper,
+  refused?: ReadonlySet<string>,
+): RequestBuilder {
   if (settings.transport === "otlp") {
     return otlpRequestBuilder({
       channelId: settings.channelId,
@@ -87,11 +93,5 @@ export function createRequestBuilder(settings: ExporterSettings, privacy: Privac
       maxSpansPerRequest: Math.min(OTLP_MAX_SPANS_PER_REQUEST, settings.maxQueueSize),
     });
   }
-  return eventRequestBuilder({
-    channelId: settings.channelId,
-    environment: settings.environment,
-    sync: settings.mode === "sync",
-    privacy,
-    mapResource,
-  });
+  return eventRequestBuilder({ channelId: settings.channelId, sync: settings.mode === "sync", privacy, mapResource }, refused);
 }

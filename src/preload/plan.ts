@@ -2,7 +2,7 @@
  * The light half of starting: decide whether to trace at all, and with what
  * configuration, using only Node built-ins, dotenv and our config module.
  * Nothing from OpenTelemetry is loaded here, so an inert preload (worker
- * thread, package manager, disabled, missing key) costs almost nothing.
+ * thread, package manager, disabled, no API key) costs almost nothing.
  */
 import { isMainThread } from "node:worker_threads";
 import { mergeWithDotEnv } from "../config/dotenv.js";
@@ -62,11 +62,12 @@ function decide(inputs: PlanInputs, report: Reporter): Plan {
   const missing = missingRequired(config);
   if (missing.length > 0) {
     const others = config.extraTraceExporters.length > 0;
+    const pronoun = missing.length === 1 ? "it" : "them";
     report(
       `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set: ` +
         (others
           ? `nothing is sent to AxonPush; spans still go to ${config.extraTraceExporters.join(", ")}.`
-          : "the application runs untraced. Set them (or OTEL_TRACES_EXPORTER) to trace it."),
+          : `the application runs untraced. Set ${pronoun} (or OTEL_TRACES_EXPORTER) to trace it.`),
     );
     if (!others) return { go: false, why: "not-configured" };
   }

@@ -25,14 +25,14 @@ function createAxonPushExporter(config: AxonPushOtelConfig): AxonPushSpanExporte
   if (missingRequired(config).length > 0) return undefined;
   const client = new AxonPushClient({
     apiKey: config.apiKey!,
-    tenantId: config.tenantId!,
+    tenantId: config.tenantId,
     baseUrl: config.baseUrl,
     timeoutMs: config.timeoutMs,
     maxRetries: config.maxRetries,
   });
   return new AxonPushSpanExporter({
     client,
-    channelId: config.channelId!,
+    channelId: config.channelId,
     serviceName: config.serviceName,
     serviceVersion: config.serviceVersion,
     environment: config.environment,

@@ -20,14 +20,21 @@ const SHOWN: readonly (keyof AxonPushOtelConfig)[] = [
   "resourceDetectors",
 ];
 const SECRET: readonly (keyof AxonPushOtelConfig)[] = ["apiKey", "tenantId"];
+/** Optional destination values: said to be unset rather than left out, so a reader sees what was used. */
+const NOT_SET: Partial<Record<keyof AxonPushOtelConfig, string>> = {
+  apiKey: "(missing)",
+  tenantId: "(not set)",
+  channelId: "(not set: the key's default channel)",
+};
 
 export function formatStartupLine(config: AxonPushOtelConfig, packageVersion: string, instrumentations: readonly string[]): string {
   const fields: Record<string, unknown> = { version: packageVersion };
   for (const key of SHOWN) {
     const value = config[key];
     if (value !== undefined && !(Array.isArray(value) && value.length === 0)) fields[key] = value;
+    else if (NOT_SET[key]) fields[key] = NOT_SET[key];
   }
-  for (const key of SECRET) fields[key] = config[key] ? REDACTED : "(missing)";
+  for (const key of SECRET) fields[key] = config[key] ? REDACTED : NOT_SET[key];
   fields.instrumentations = instrumentations;
   return `started ${JSON.stringify(fields)}`;
 }

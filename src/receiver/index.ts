@@ -1,3 +1,11 @@
 export { startLocalReceiver } from "./server.js";
 export { formatSpanLine, formatTraceTree } from "./format.js";
-export type { FailureRule, LocalReceiver, LocalReceiverOptions, ReceivedEvent, ReceivedSpan, Rejection } from "./types.js";
+export type {
+  AxonPushApiVersion,
+  FailureRule,
+  LocalReceiver,
+  LocalReceiverOptions,
+  ReceivedEvent,
+  ReceivedSpan,
+  Rejection,
+} from "./types.js";

@@ -16,7 +16,7 @@ function stringRecord(value: unknown): Record<string, string> {
 /** `body` has passed `validateEventBody` and `validateSpanEvent`. */
 export function spanFromEvent(body: Record<string, unknown>): ReceivedSpan {
   const payload = body.payload as Record<string, unknown>;
-  const parentSpanId = (payload.parentSpanId ?? body.parentEventId) as string | undefined;
+  const parentSpanId = (payload.parentSpanId ?? body.parentSpanId ?? body.parentEventId) as string | undefined;
   const span: ReceivedSpan = {
     traceId: body.traceId as string,
     spanId: body.spanId as string,

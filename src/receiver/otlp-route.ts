@@ -1,10 +1,15 @@
 /**
  * `POST /v1/traces`: AxonPush's native OTLP/HTTP ingest, protobuf or JSON.
- * Checks the AxonPush headers as the API does (key, tenant, and the
- * `X-Axonpush-Channel` this ingest needs), decodes the batch, stores its
+ * Checks the AxonPush headers as the imitated version does (key; nest also
+ * the tenant and the `X-Axonpush-Channel` it needs, while go routes a batch
+ * without it to the default trace channel), decodes the batch, stores its
  * spans next to those of `/event` (with `via: "otlp"`), and answers like an
  * OTLP endpoint: 200 with an ExportTraceServiceResponse in the request's
  * encoding, reporting rejected spans as partial success.
+ *
+ * Repeats: nest replays on `Idempotency-Key` (and refuses a key reused with
+ * another body); go declares no such header and no dedup for this ingest, so
+ * a batch sent twice is stored twice there, as far as the contract says.
  *
  * Failure rules (`failNext`) apply here exactly as on `/event`: the server
  * applies them before any route runs.
@@ -14,19 +19,21 @@ import { decodeOtlpRequest, otlpEncodingOf } from "./otlp-decode.js";
 import { otlpResponseJson, otlpSuccessReply, type PartialSuccess } from "./otlp-reply.js";
 import { loadOtlpTraceTypes, otlpTraceTypes } from "./otlp-schema.js";
 import { readOtlpSpans, type ReadOtlpSpans } from "./otlp-spans.js";
+import { fingerprintOf, idempotencyConflict } from "./duplicates.js";
 import { errorReply, type Reply } from "./reply.js";
 import type { Route, RouteContext } from "./route.js";
 import type { ReceivedEvent } from "./types.js";
-import { checkAuth, checkIdempotencyKey } from "./validate-headers.js";
+import { checkAuth, checkIdempotencyKey, checkKnownChannel } from "./validate-headers.js";
 
 export const OTLP_TRACES_PATH = "/v1/traces";
 
-function checkChannel(headers: Record<string, string>): Reply | undefined {
-  const channel = headers["x-axonpush-channel"];
+function checkChannel(context: RouteContext): Reply | undefined {
+  const channel = context.headers["x-axonpush-channel"];
   if (channel === undefined || channel.trim() === "") {
+    if (!context.dialect.otlpChannelRequired) return undefined; // go: the default trace channel
     return errorReply(400, "bad_request", "missing X-Axonpush-Channel header", "set AXONPUSH_CHANNEL_ID");
   }
-  return undefined;
+  return checkKnownChannel(channel, context.channels);
 }
 
 /** OTLP/HTTP clients may gzip the body (`OTEL_EXPORTER_OTLP_COMPRESSION=gzip`); other encodings are refused. */
@@ -42,8 +49,8 @@ function uncompressed(headers: Record<string, string>, body: Buffer): Buffer | R
 }
 
 function handleTraces(context: RouteContext): Reply {
-  const { headers, store } = context;
-  const problem = checkAuth(headers, context.auth) ?? checkChannel(headers) ?? checkIdempotencyKey(headers);
+  const { headers, store, dialect } = context;
+  const problem = checkAuth(headers, context.auth, dialect) ?? checkChannel(context) ?? checkIdempotencyKey(headers, dialect);
   if (problem) return problem;
   const encoding = otlpEncodingOf(headers["content-type"]);
   if (!encoding) {
@@ -67,15 +74,20 @@ function handleTraces(context: RouteContext): Reply {
   }
 
   const idempotencyKey = headers["idempotency-key"];
-  const cached = store.cachedAnswer(idempotencyKey);
-  if (cached) return otlpSuccessReply(encoding, types, cached.body);
+  const byKey = dialect.duplicatesBy === "idempotency-key" && idempotencyKey !== undefined;
+  if (byKey) {
+    const claim = store.idempotencyKeys.claim(OTLP_TRACES_PATH, idempotencyKey, fingerprintOf(body));
+    if (claim.kind === "conflict") return idempotencyConflict(idempotencyKey);
+    if (claim.kind === "replay") return otlpSuccessReply(encoding, types, claim.answer.body);
+  }
 
   const partial: PartialSuccess | undefined =
     read.rejected > 0 ? { rejectedSpans: read.rejected, errorMessage: read.firstProblem ?? "invalid span" } : undefined;
   const response = otlpResponseJson(partial);
   const event: ReceivedEvent = { body: decoded.request, headers: { ...headers } };
   if (idempotencyKey !== undefined) event.idempotencyKey = idempotencyKey;
-  store.accept(event, read.spans, { status: 200, body: response });
+  store.accept(event, read.spans);
+  if (byKey) store.idempotencyKeys.remember(OTLP_TRACES_PATH, idempotencyKey, { status: 200, body: response });
 
   const reply = otlpSuccessReply(encoding, types, response);
   // Rejected spans broke the contract: a test asserting "nothing was refused" must see them.

@@ -2,6 +2,7 @@
  * The route table. Each ingest is one handler in its own file; adding one
  * (the OTLP `/v1/traces` ingest) means one import and one line in `routes`.
  */
+import type { ApiDialect } from "./api-versions.js";
 import type { Reply } from "./reply.js";
 import type { ReceiverStore } from "./store.js";
 import type { AuthExpectation } from "./validate-headers.js";
@@ -14,6 +15,10 @@ export interface RouteContext {
   readonly body: Buffer;
   readonly store: ReceiverStore;
   readonly auth: AuthExpectation;
+  /** The imitated API version's rules. */
+  readonly dialect: ApiDialect;
+  /** The `channels` option: when set, any other channel is 404. */
+  readonly channels: ReadonlySet<string> | undefined;
 }
 
 export type RouteHandler = (context: RouteContext) => Reply;

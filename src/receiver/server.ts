@@ -1,16 +1,26 @@
 /**
- * The HTTP side of the local receiver: 127.0.0.1 only, strict routing,
- * injected failures, and a `close()` that always finishes, even with hung
- * requests or keep-alive sockets still open (every socket is tracked and
- * destroyed).
+ * The HTTP side of the local receiver: 127.0.0.1 only, strict routing in the
+ * imitated API version's dialect, injected failures, and a `close()` that
+ * always finishes, even with hung requests or keep-alive sockets still open
+ * (every socket is tracked and destroyed).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { dialectFor, type ApiDialect } from "./api-versions.js";
 import { FailureQueue, injectedStatus } from "./failure-rules.js";
+import { problemText, renderProblem } from "./problem-body.js";
 import { errorReply, injectedReply, type Reply } from "./reply.js";
 import { findRoute, routes } from "./routes.js";
 import { ReceiverStore } from "./store.js";
-import type { FailureRule, LocalReceiver, LocalReceiverOptions, ReceivedEvent, ReceivedSpan, Rejection } from "./types.js";
+import type {
+  AxonPushApiVersion,
+  FailureRule,
+  LocalReceiver,
+  LocalReceiverOptions,
+  ReceivedEvent,
+  ReceivedSpan,
+  Rejection,
+} from "./types.js";
 import type { AuthExpectation } from "./validate-headers.js";
 
 /** Larger bodies are refused with 413; a span event is a few kilobytes. */
@@ -37,7 +47,9 @@ class Receiver implements LocalReceiver {
 
   constructor(
     private readonly server: Server,
+    private readonly dialect: ApiDialect,
     private readonly auth: AuthExpectation,
+    private readonly channels: ReadonlySet<string> | undefined,
     store: ReceiverStore,
   ) {
     this.store = store;
@@ -47,6 +59,9 @@ class Receiver implements LocalReceiver {
     server.on("request", (request, response) => this.onRequest(request, response));
   }
 
+  get api(): AxonPushApiVersion {
+    return this.dialect.version;
+  }
   get events(): ReceivedEvent[] {
     return this.store.events;
   }
@@ -126,10 +141,17 @@ class Receiver implements LocalReceiver {
     }
     const status = rule ? injectedStatus(rule) : undefined;
     if (status !== undefined) {
-      this.send(response, injectedReply(status, rule?.retryAfter));
+      this.send(request, response, injectedReply(status, rule?.retryAfter));
       return;
     }
-    this.send(response, this.route(request, body));
+    const reply = this.route(request, body);
+    if (rule?.storeThenDrop) {
+      // Stored (when valid) but never answered: the client cannot know, and must not store it twice by retrying.
+      this.record(reply);
+      request.socket.destroy();
+      return;
+    }
+    this.send(request, response, reply);
   }
 
   private route(request: IncomingMessage, body: Buffer | undefined): Reply {
@@ -139,17 +161,34 @@ class Receiver implements LocalReceiver {
     if (!route) return errorReply(404, "not_found", `no route for ${method} ${path}`);
     if (body === undefined) return errorReply(413, "payload_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
     const headers = lowerCaseHeaders(request);
-    return route.handle({ method, path, headers, body, store: this.store, auth: this.auth });
+    const { dialect, auth, channels, store } = this;
+    return route.handle({ method, path, headers, body, store, auth, dialect, channels });
   }
 
-  private send(response: ServerResponse, reply: Reply): void {
+  /** Records a contract refusal in `rejections`, in the server's own words. */
+  private record(reply: Reply): void {
     if (reply.rejection !== undefined) this.store.reject({ status: reply.status, message: reply.rejection });
+    else if (reply.rejected && reply.problem) {
+      this.store.reject({ status: reply.status, message: problemText(this.dialect, reply.problem) });
+    }
+  }
+
+  private send(request: IncomingMessage, response: ServerResponse, reply: Reply): void {
+    this.record(reply);
     if (response.destroyed || response.writableEnded) return;
+    let contentType = "application/json; charset=utf-8";
+    let content = reply.body;
+    if (reply.problem) {
+      const path = new URL(request.url ?? "/", this.url).pathname;
+      const rendered = renderProblem(this.dialect, reply.status, reply.problem, path);
+      contentType = rendered.contentType;
+      content = rendered.body;
+    }
     // Binary bodies (an OTLP protobuf response) go out as they are, with the route's content type.
-    const binary = reply.body instanceof Uint8Array;
-    const payload = binary ? (reply.body as Uint8Array) : JSON.stringify(reply.body);
+    const binary = content instanceof Uint8Array;
+    const payload = binary ? (content as Uint8Array) : JSON.stringify(content);
     response.writeHead(reply.status, {
-      "content-type": binary ? "application/octet-stream" : "application/json; charset=utf-8",
+      "content-type": binary ? "application/octet-stream" : contentType,
       ...reply.headers,
       "content-length": Buffer.byteLength(payload),
     });
@@ -168,6 +207,7 @@ class Receiver implements LocalReceiver {
 
 /** Starts a strict AxonPush-compatible receiver on 127.0.0.1 (port 0 = any free port). */
 export async function startLocalReceiver(options: LocalReceiverOptions = {}): Promise<LocalReceiver> {
+  const dialect = dialectFor(options.api);
   await Promise.all(routes.map((route) => route.prepare?.()));
   const server = createServer();
   // Longer than typical client pools keep idle sockets, so a reused socket is not cut under a request.
@@ -182,5 +222,6 @@ export async function startLocalReceiver(options: LocalReceiverOptions = {}): Pr
   const auth: AuthExpectation = {};
   if (options.apiKey !== undefined) auth.apiKey = options.apiKey;
   if (options.tenantId !== undefined) auth.tenantId = options.tenantId;
-  return new Receiver(server, auth, new ReceiverStore(options));
+  const channels = options.channels === undefined ? undefined : new Set(options.channels);
+  return new Receiver(server, dialect, auth, channels, new ReceiverStore(options));
 }

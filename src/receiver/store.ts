@@ -1,14 +1,11 @@
 /**
- * Everything the receiver accepted, plus the idempotency cache and the
+ * Everything the receiver accepted, plus what it needs to recognise a
+ * request again (Idempotency-Key for nest, dedupKey for go) and the
  * `waitForSpans` waiters. Routes add to it; tests read it.
  */
+import { DedupKeys, IdempotencyKeys } from "./duplicates.js";
 import { formatSpanLine } from "./format.js";
 import type { LocalReceiverOptions, ReceivedEvent, ReceivedSpan, Rejection } from "./types.js";
-
-export interface CachedAnswer {
-  status: number;
-  body: Record<string, unknown>;
-}
 
 type SpanPredicate = (spans: ReceivedSpan[]) => boolean;
 
@@ -21,7 +18,8 @@ export class ReceiverStore {
   readonly events: ReceivedEvent[] = [];
   readonly rejections: Rejection[] = [];
   private readonly spanList: ReceivedSpan[] = [];
-  private readonly answers = new Map<string, CachedAnswer>();
+  readonly idempotencyKeys = new IdempotencyKeys();
+  readonly dedupKeys = new DedupKeys();
   private readonly waiters = new Set<Waiter>();
 
   constructor(private readonly listeners: Pick<LocalReceiverOptions, "onSpan" | "onRejection"> = {}) {}
@@ -30,14 +28,9 @@ export class ReceiverStore {
     return [...this.spanList];
   }
 
-  cachedAnswer(idempotencyKey: string | undefined): CachedAnswer | undefined {
-    return idempotencyKey === undefined ? undefined : this.answers.get(idempotencyKey);
-  }
-
   /** Stores one accepted request and the spans it carried. */
-  accept(event: ReceivedEvent, spans: ReceivedSpan[], answer: CachedAnswer): void {
+  accept(event: ReceivedEvent, spans: ReceivedSpan[]): void {
     this.events.push(event);
-    if (event.idempotencyKey !== undefined) this.answers.set(event.idempotencyKey, answer);
     for (const span of spans) {
       this.spanList.push(span);
       try {
@@ -62,7 +55,8 @@ export class ReceiverStore {
     this.events.length = 0;
     this.rejections.length = 0;
     this.spanList.length = 0;
-    this.answers.clear();
+    this.idempotencyKeys.clear();
+    this.dedupKeys.clear();
   }
 
   waitForSpans(countOrPredicate: number | SpanPredicate, timeoutMs = 10_000): Promise<ReceivedSpan[]> {

@@ -1,8 +1,16 @@
 /**
- * Public shapes of the local AxonPush-compatible receiver (see CONTRACTS.md,
- * "Local receiver"). Tests, the demo, benchmarks and `axonpush-otel dev` all
- * read what the receiver accepted through these types.
+ * Public shapes of the local AxonPush-compatible receiver (see
+ * /work/shared/axonpush-api.md, "The local receiver"). Tests, the demo,
+ * benchmarks and `axonpush-otel dev` all read what the receiver accepted
+ * through these types.
  */
+
+/**
+ * Which AxonPush API the receiver imitates: `go` is production (the Go/Huma
+ * backend), `go-dev` its development line (go + `occurredAt`), `nest` the
+ * first backend, which self-hosted installs may still run.
+ */
+export type AxonPushApiVersion = "go" | "go-dev" | "nest";
 
 /** One accepted `POST /event` or `POST /v1/traces` request (after deduplication). */
 export interface ReceivedEvent {
@@ -10,6 +18,7 @@ export interface ReceivedEvent {
   body: Record<string, any>;
   /** Request headers with lower-cased names. */
   headers: Record<string, string>;
+  /** The `Idempotency-Key` header as sent (recorded on every version; only nest acts on it). */
   idempotencyKey?: string;
 }
 
@@ -44,6 +53,8 @@ export interface FailureRule {
   hang?: boolean;
   /** Drop the connection without answering. */
   destroy?: boolean;
+  /** Store the request as accepted (it counts in events/spans), then destroy the connection without answering. */
+  storeThenDrop?: boolean;
   /** How many requests this rule applies to (default 1). */
   times?: number;
 }
@@ -54,6 +65,8 @@ export interface Rejection {
 }
 
 export interface LocalReceiver {
+  /** The API version this receiver imitates. */
+  readonly api: AxonPushApiVersion;
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
@@ -71,18 +84,22 @@ export interface LocalReceiver {
   failNext(rule: FailureRule): void;
   /** While down, every connection is destroyed as soon as it opens. */
   setDown(down: boolean): void;
-  /** Forgets events, spans, rejections, idempotency keys, failure rules; comes back up. */
+  /** Forgets events, spans, rejections, Idempotency-Keys and dedupKeys seen, failure rules; comes back up. */
   reset(): void;
   close(): Promise<void>;
 }
 
 export interface LocalReceiverOptions {
+  /** The API version to imitate (default `go`, the production API). */
+  api?: AxonPushApiVersion;
   /** Default 0: the OS picks a free port. */
   port?: number;
-  /** When given, any other key is answered 401, like the API. */
+  /** When given, any other key is answered 401, like the API (every version). */
   apiKey?: string;
-  /** When given, any other tenant is answered 403, like the API. */
+  /** nest: `x-tenant-id` is always required, and when given any other tenant is answered 403. go: the header is ignored. */
   tenantId?: string;
+  /** When given, a `channel_id` / `X-Axonpush-Channel` not in the list is answered 404 (every version). */
+  channels?: readonly string[];
   onSpan?: (span: ReceivedSpan, event: ReceivedEvent) => void;
   /** Called for each request refused for breaking the contract (not for injected failures). */
   onRejection?: (rejection: Rejection) => void;

@@ -2,9 +2,10 @@
  * The `app.span` payload our exporter must produce (the contract's mapping
  * table). The API stores any payload object, so these checks are stricter
  * than the API on purpose: they are what makes a passing exporter test mean
- * "the span arrived in the shape AxonPush's trace views read". Answers 422.
+ * "the span arrived in the shape AxonPush's trace views read". Answers 422
+ * on every version (rendered in the version's error shape).
  */
-import { errorReply, type Reply } from "./reply.js";
+import { fieldReply, type Reply } from "./reply.js";
 import { SPAN_ID, TRACE_ID, describe, isPlainObject } from "./validate-event.js";
 
 export const SPAN_KINDS = new Set(["INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"]);
@@ -12,7 +13,7 @@ export const SPAN_STATUSES = new Set(["OK", "ERROR", "UNSET"]);
 const UNIX_NANO = /^(0|[1-9][0-9]*)$/;
 
 function invalid(field: string, expected: string, value: unknown): Reply {
-  return errorReply(422, "invalid_span", `${field} must be ${expected} (got ${describe(value)})`);
+  return fieldReply(422, "invalid_span", field, `must be ${expected} (got ${describe(value)})`, value);
 }
 
 /** Returns the first key whose value is not a string, if any. */
@@ -72,7 +73,7 @@ function checkTiming(payload: Record<string, unknown>): Reply | undefined {
     return invalid("payload.endTimeUnixNano", "a decimal string", end);
   }
   if (BigInt(end) < BigInt(start)) {
-    return errorReply(422, "invalid_span", "payload.endTimeUnixNano is before payload.startTimeUnixNano");
+    return fieldReply(422, "invalid_span", "payload.endTimeUnixNano", "is before payload.startTimeUnixNano", end);
   }
   return undefined;
 }
@@ -89,6 +90,11 @@ function checkIdentity(body: Record<string, unknown>, payload: Record<string, un
   if (payload.parentSpanId !== undefined) {
     const problem = checkHexId("payload.parentSpanId", payload.parentSpanId, SPAN_ID, "16 lowercase hex characters");
     if (problem) return problem;
+  }
+  // The top-level parentSpanId is what links a child in AxonPush's trace view: it must say what the payload says.
+  if (body.parentSpanId !== payload.parentSpanId) {
+    const expected = payload.parentSpanId === undefined ? "absent on a root span" : `the parent span id ${String(payload.parentSpanId)} (payload.parentSpanId)`;
+    return invalid("parentSpanId", expected, body.parentSpanId);
   }
   if (body.parentEventId !== undefined && payload.parentSpanId !== body.parentEventId) {
     return invalid("parentEventId", "the parent span id (payload.parentSpanId)", body.parentEventId);

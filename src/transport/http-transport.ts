@@ -13,6 +13,7 @@
 import http from "node:http";
 import https from "node:https";
 import { classifyResponse, errorMessageFrom } from "./classify.js";
+import { refusedPropertyNames } from "./property-refusal.js";
 import { parseRetryAfter } from "./retry-after.js";
 import type { OutgoingRequest, SendResult, Transport } from "./types.js";
 
@@ -131,11 +132,15 @@ function readResponse(res: http.IncomingMessage, finish: (result: SendResult) =>
     const retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     const ok = status >= 200 && status <= 299;
-    const result = classifyResponse(status, ok ? "" : errorMessageFrom(status, body.toString("utf8")), retryAfterMs);
+    const text = ok ? "" : body.toString("utf8");
+    const result = ok
+      ? classifyResponse(status, "", retryAfterMs)
+      : classifyResponse(status, errorMessageFrom(status, text), retryAfterMs, refusedPropertyNames(status, text));
     finish(result.kind === "success" && body.length > 0 ? { ...result, body } : result);
   });
-  // Premature close: the server may or may not have stored the event; a retry with the
-  // same Idempotency-Key is safe either way.
+  // Premature close: the server may or may not have stored the event; a retry is safe either
+  // way (the same Idempotency-Key for a server that replays on it, the same dedupKey in the
+  // body for one that collapses on it).
   res.on("close", () => {
     if (!res.complete) finish({ kind: "retryable", status, message: `connection closed mid-response (HTTP ${status})` });
   });

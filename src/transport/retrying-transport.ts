@@ -1,7 +1,7 @@
 /**
  * Retries around any transport: the same request object, hence the same
- * `Idempotency-Key`, on every try, so the server stores an event once however
- * many tries it took. Gives up after `maxRetries` retries or when the next
+ * `Idempotency-Key` and the same body (with its `dedupKey`), on every try, so
+ * the server stores an event once however many tries it took. Gives up after `maxRetries` retries or when the next
  * wait would pass the request's overall deadline, and returns the last result.
  */
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from "./backoff.js";

@@ -25,13 +25,32 @@ export interface OutgoingRequest {
    * for `/v1/traces`), so any sender, the exit path included, sends them.
    */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * For a JSON body: its top-level properties that a server may refuse by
+   * name (one API version declares them, another does not) and that may be
+   * left out (see optional-properties.ts).
+   */
+  readonly optional?: OptionalProperties;
+}
+
+/** Plain data (no functions), so it crosses into the exit-time sender's worker thread. */
+export interface OptionalProperties {
+  /** The optional top-level properties of the full body, in body order. */
+  readonly names: readonly string[];
+  /** The Idempotency-Key of the full body; a body without some of `names` derives its key from it. */
+  readonly baseKey: string;
+  /** Those of `names` this request's body leaves out (the server refused them). */
+  readonly leftOut: readonly string[];
 }
 
 export type SendResult =
   /** `body`: the answer's bytes when it had any (an OTLP response may report partially rejected spans). */
   | { readonly kind: "success"; readonly status: number; readonly body?: Uint8Array }
-  /** Never retried: 400, 401, 403, 404, 422, or a request that cannot be built. */
-  | { readonly kind: "failure"; readonly status?: number; readonly message: string }
+  /**
+   * Never retried: 400, 401, 403, 404, 422, or a request that cannot be built.
+   * `refusedProperties`: the body properties a 400 / 422 refused by name as undeclared.
+   */
+  | { readonly kind: "failure"; readonly status?: number; readonly message: string; readonly refusedProperties?: readonly string[] }
   /** Worth another try: 408, 429, 5xx, timeouts, connection errors. */
   | {
       readonly kind: "retryable";

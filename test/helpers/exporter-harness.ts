@@ -8,11 +8,13 @@ import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { afterEach, beforeEach, vi } from "vitest";
 import { AxonPushClient, type AxonPushClientOptions } from "../../src/client.js";
 import { AxonPushSpanExporter, type AxonPushSpanExporterOptions } from "../../src/exporter/index.js";
-import { startLocalReceiver, type LocalReceiver } from "../../src/receiver/index.js";
+import { startLocalReceiver, type LocalReceiverOptions, type LocalReceiver } from "../../src/receiver/index.js";
 
 export interface HarnessOptions {
   apiKey: string;
   tenantId: string;
+  /** How each test's receiver is started beyond the key and tenant (the API version, its channels…). */
+  receiver?: Omit<LocalReceiverOptions, "apiKey" | "tenantId">;
   /** Exporter options every setUp() starts from (channel, service, transport…). */
   exporter: Omit<AxonPushSpanExporterOptions, "client">;
   tracerName: string;
@@ -30,7 +32,7 @@ export function useExporterHarness(options: HarnessOptions) {
   let started: LocalReceiver | undefined;
 
   beforeEach(async () => {
-    started = await startLocalReceiver({ apiKey: options.apiKey, tenantId: options.tenantId });
+    started = await startLocalReceiver({ ...options.receiver, apiKey: options.apiKey, tenantId: options.tenantId });
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

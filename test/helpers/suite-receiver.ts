@@ -2,11 +2,13 @@
 // emptied after each test (once the test's own clean-up, such as killing its
 // fixture processes, has run) and closed at the end.
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { startLocalReceiver, type LocalReceiver } from "../../src/receiver/index.js";
+import { startLocalReceiver, type AxonPushApiVersion, type LocalReceiver } from "../../src/receiver/index.js";
 
 export interface SuiteReceiverOptions {
   apiKey: string;
   tenantId: string;
+  /** The API version to imitate; default the receiver's (go, production). */
+  api?: AxonPushApiVersion;
   /** Runs after each test, before the receiver is emptied. */
   afterEachTest?: () => Promise<void> | void;
 }
@@ -18,7 +20,7 @@ export interface SuiteReceiverOptions {
 export function useSuiteReceiver(options: SuiteReceiverOptions): LocalReceiver {
   let started: LocalReceiver | undefined;
   beforeAll(async () => {
-    started = await startLocalReceiver({ apiKey: options.apiKey, tenantId: options.tenantId });
+    started = await startLocalReceiver({ apiKey: options.apiKey, tenantId: options.tenantId, api: options.api });
   });
   afterEach(async () => {
     await options.afterEachTest?.();

@@ -1,0 +1,84 @@
+/**
+ * Sends the test span once, exactly as the preload would: the exporter maps
+ * it into its final request (`prepare`, so nothing is queued and no warning
+ * is printed behind our back), and the exporter's own transport stack sends
+ * it (auth headers, refused-property resend, one try: a check reports what
+ * the server said rather than retrying it away). Bounded: each try stops at
+ * the configured timeout, and a watchdog answers if anything hangs anyway.
+ */
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { AxonPushClient } from "../client.js";
+import type { AxonPushOtelConfig } from "../config/index.js";
+import { AxonPushSpanExporter } from "../exporter/index.js";
+import { partialRejection } from "../exporter/otlp-response.js";
+import { createEventTransport } from "../transport/create-transport.js";
+import { RefusedPropertyTransport } from "../transport/refused-property-transport.js";
+import { refusalsOf } from "../transport/refused-properties.js";
+import type { OutgoingRequest, SendResult } from "../transport/types.js";
+
+export interface SentTestSpan {
+  readonly request: OutgoingRequest;
+  /** What the server answered (an OTLP partial success that refused the span is a failure). */
+  readonly result: SendResult;
+  /** Removes the API key from any text, should the server echo it. */
+  readonly scrub: (text: string) => string;
+  /** Body properties this server refused by name (the span was sent again without them). */
+  readonly refusedProperties: readonly string[];
+}
+
+/** Room for one refused-property resend on top of the first try, plus connection set-up. */
+const TRIES_ALLOWED = 2;
+const SLACK_MS = 1_000;
+
+function watchdog(timeoutMs: number): { promise: Promise<SendResult>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<SendResult>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: "retryable", message: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    timer.unref();
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+export async function sendTestSpan(config: AxonPushOtelConfig, span: ReadableSpan): Promise<SentTestSpan> {
+  const client = new AxonPushClient({
+    apiKey: config.apiKey ?? "",
+    tenantId: config.tenantId,
+    baseUrl: config.baseUrl,
+    timeoutMs: config.timeoutMs,
+    maxRetries: 0,
+  });
+  const http = createEventTransport(client, { environment: config.environment, concurrency: 1 });
+  // As the exporter wraps its transport: a property this server refuses by name is left out and the span sent again.
+  const refusals = refusalsOf(client.baseUrl);
+  const transport = new RefusedPropertyTransport(http, refusals);
+  const exporter = new AxonPushSpanExporter(
+    {
+      client,
+      channelId: config.channelId,
+      serviceName: config.serviceName,
+      serviceVersion: config.serviceVersion,
+      environment: config.environment,
+      transport: config.transport,
+      mode: config.mode,
+      redactKeys: [...config.redactKeys],
+      maxContentLength: config.maxContentLength,
+    },
+    { transport: http },
+  );
+  const scrub = (text: string) => client.scrubSecrets(text);
+  const [request] = exporter.prepare([span]);
+  if (!request) {
+    await exporter.shutdown();
+    throw new Error("the test span could not be encoded");
+  }
+  const limit = watchdog(client.timeoutMs * TRIES_ALLOWED + SLACK_MS);
+  try {
+    const answer = await Promise.race([transport.send(request), limit.promise]);
+    const result = partialRejection(request, answer)?.result ?? answer;
+    return { request, result, scrub, refusedProperties: [...refusals.names] };
+  } finally {
+    limit.cancel();
+    // Closes the sockets, so the command ends by itself whatever the server does.
+    await exporter.shutdown();
+  }
+}
