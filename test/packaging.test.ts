@@ -66,10 +66,19 @@ describe("packed tarball", () => {
       "package/dist/register.js",
       "package/dist/register.cjs",
       "package/dist/cli.js",
+      "package/dist/THIRD-PARTY-LICENSES.txt",
+      "package/LICENSE",
       "package/README.md",
     ]) {
       expect(listing).toContain(file);
     }
     expect(listing.some((f) => f.startsWith("package/src/") || f.startsWith("package/test/"))).toBe(false);
+  });
+
+  it("ships the MIT licence package.json names", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { license: string };
+    const licence = execFileSync("tar", ["-xzOf", tarball, "package/LICENSE"], { encoding: "utf8" });
+    expect(pkg.license).toBe("MIT");
+    expect(licence).toMatch(/^MIT License\n\nCopyright \(c\) axonpush-otel contributors\n/);
   });
 });
