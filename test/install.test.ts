@@ -12,7 +12,7 @@ import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT, ty
 import { expectWholeTree, waitForTrace } from "./helpers/trace-assertions.js";
 import { installIntoEmptyApp, measureInstall, packRepository, type InstalledTree } from "./packed-install.js";
 
-/** The budget for `npm install axonpush-otel --omit=dev` (issue 13). */
+/** The budget for `npm install axonpush-otel --omit=dev` (issue 13), on disk as `du` counts it (how the 84.6 MB before was measured). */
 const MAX_BYTES = 15_000_000;
 const MAX_PACKAGES = 10;
 
@@ -20,7 +20,8 @@ const REPO = resolve(import.meta.dirname, "..");
 const FIXTURES = join(REPO, "test", "install-fixtures");
 const IMPORT = ["--import", "axonpush-otel/register"];
 const REQUIRE = ["--require", "axonpush-otel/register"];
-const repoPackage = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+/** The version installed here (the one the build and the other tests use). */
+const installedVersion = (name: string) => (JSON.parse(readFileSync(join(REPO, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
 
 let work: string;
 /** `npm install <tarball> --omit=dev`: what a preload user has. */
@@ -38,7 +39,7 @@ beforeAll(async () => {
   app = join(work, "app");
   appWithoutApi = join(work, "app-without-api");
   libraryApp = join(work, "library-app");
-  const sdk = `@opentelemetry/sdk-trace-base@${repoPackage.devDependencies["@opentelemetry/sdk-trace-base"]}`;
+  const sdk = `@opentelemetry/sdk-trace-base@${installedVersion("@opentelemetry/sdk-trace-base")}`;
   await Promise.all([
     installIntoEmptyApp(app, [tarball], ["--omit=dev"]),
     installIntoEmptyApp(appWithoutApi, [tarball], ["--omit=dev", "--legacy-peer-deps"]),
@@ -67,9 +68,10 @@ const isServerRoot = (span: ReceivedSpan) => span.kind === "SERVER" && span.name
 
 describe("npm install <packed tarball> --omit=dev, in an empty app", () => {
   it(`stays within ${MAX_PACKAGES} packages and ${MAX_BYTES / 1e6} MB, with no OpenTelemetry package but the api`, () => {
-    console.info(`install: ${installed.packages.length} packages, ${(installed.bytes / 1e6).toFixed(2)} MB (${installed.packages.join(", ")})`);
+    const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB (${(bytes / 2 ** 20).toFixed(2)} MiB)`;
+    console.info(`install: ${installed.packages.length} packages, ${mb(installed.bytesOnDisk)} on disk, ${mb(installed.bytes)} of files: ${installed.packages.join(", ")}`);
     expect(installed.packages.length).toBeLessThanOrEqual(MAX_PACKAGES);
-    expect(installed.bytes).toBeLessThanOrEqual(MAX_BYTES);
+    expect(installed.bytesOnDisk).toBeLessThanOrEqual(MAX_BYTES);
     expect(installed.packages.filter((name) => name.startsWith("@opentelemetry/"))).toEqual(["@opentelemetry/api"]);
     expect(existsSync(join(appWithoutApi, "node_modules", "@opentelemetry", "api"))).toBe(false);
   });
@@ -165,6 +167,8 @@ const exitsWith = (code: number) => async (cwd: string, args: string[]) => {
   expect(await command.exited, `${command.stdout()}\n${command.stderr()}`).toBe(code);
 };
 
+// One line per command; a command that checks the set-up against AxonPush
+// and exits is `{ args: ["check"], proves: exitsWith(0) }`.
 const CLI_CASES: CliCase[] = [
   { args: ["dev", "--port", "0"], proves: printsWhatAPreloadedAppSends },
   { args: ["--help"], proves: exitsWith(0) },

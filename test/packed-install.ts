@@ -47,27 +47,33 @@ export async function installIntoEmptyApp(directory: string, packages: string[],
 export interface InstalledTree {
   /** Every installed package (nested copies included), as `name` per copy. */
   readonly packages: string[];
-  /** Bytes of all files under node_modules (symbolic links not followed). */
+  /** Bytes of the files' contents under node_modules (symbolic links not followed). */
   readonly bytes: number;
+  /** Bytes allocated on disk, files and directories, as `du` counts them (the larger figure). */
+  readonly bytesOnDisk: number;
 }
 
 /** Walks `app/node_modules` the way npm lays it out: `name` or `@scope/name`, each possibly with its own node_modules. */
 export function measureInstall(app: string): InstalledTree {
   const packages: string[] = [];
   let bytes = 0;
+  let bytesOnDisk = 0;
   const sizeOf = (path: string): number => {
     const stats = lstatSync(path);
+    bytesOnDisk += stats.blocks * 512;
     if (stats.isSymbolicLink()) return 0;
     if (!stats.isDirectory()) return stats.size;
     return readdirSync(path).reduce((sum, entry) => sum + sizeOf(join(path, entry)), 0);
   };
   const visitNodeModules = (nodeModules: string) => {
     if (!existsSync(nodeModules)) return;
+    bytesOnDisk += lstatSync(nodeModules).blocks * 512;
     for (const entry of readdirSync(nodeModules)) {
       const path = join(nodeModules, entry);
       if (entry.startsWith(".")) {
         bytes += sizeOf(path); // .bin links, npm's hidden lockfile
       } else if (entry.startsWith("@")) {
+        bytesOnDisk += lstatSync(path).blocks * 512;
         for (const scoped of readdirSync(path)) visitPackage(join(path, scoped));
       } else {
         visitPackage(path);
@@ -76,6 +82,7 @@ export function measureInstall(app: string): InstalledTree {
   };
   const visitPackage = (directory: string) => {
     if (lstatSync(directory).isSymbolicLink() || !existsSync(join(directory, "package.json"))) return;
+    bytesOnDisk += lstatSync(directory).blocks * 512;
     packages.push((JSON.parse(readFileSync(join(directory, "package.json"), "utf8")) as { name: string }).name);
     for (const entry of readdirSync(directory)) {
       const path = join(directory, entry);
@@ -84,5 +91,5 @@ export function measureInstall(app: string): InstalledTree {
     }
   };
   visitNodeModules(join(app, "node_modules"));
-  return { packages: packages.sort(), bytes };
+  return { packages: packages.sort(), bytes, bytesOnDisk };
 }
