@@ -234,5 +234,5 @@ describe("the library entry, from the install alone", () => {
     const code = await new Promise<number | null>((done) => child.once("exit", done));
     expect(output).toBe("");
     expect(code).toBe(0);
-  });
+  }, 120_000); // a full type check of our declarations and the SDK's: tens of seconds on a busy machine
 });
