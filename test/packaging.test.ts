@@ -54,7 +54,7 @@ describe("packed tarball", () => {
     }
     expect(output).not.toMatch(/No types|Resolution failed|Masquerading|Internal resolution error/);
     expect(status, output).toBe(0);
-  });
+  }, 120_000); // attw type-checks every entry of the tarball: 20-30 s on a busy 2-core machine
 
   it("ships the built entries named in the exports map and bin", () => {
     const listing = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n");
