@@ -8,7 +8,7 @@ import {
   lazyPiecesPlugin,
 } from "./scripts/preload-bundle.js";
 // What is bundled and what is installed (issue 13): see scripts/bundle-contents.ts.
-import { BUNDLE_ALL_BUT_INSTALLED, bannerWithEsmRequire, recordBundleContents } from "./scripts/bundle-contents.js";
+import { BUNDLE_ALL_BUT_DEPENDENCIES, BUNDLE_ALL_BUT_DEPENDENCIES_AND_PEERS, bannerWithEsmRequire, recordBundleContents } from "./scripts/bundle-contents.js";
 
 // The preload bundle and its lazy pieces (scripts/preload-bundle.ts): every
 // package bundled in its CommonJS build, so each exists once.
@@ -46,7 +46,7 @@ export default defineConfig(recordBundleContents([
     // process) is bundled; `start()` runs the preload bundle
     // (dist/register-boot.cjs), so the SDK and instrumentations are not
     // bundled a second time.
-    noExternal: BUNDLE_ALL_BUT_INSTALLED,
+    noExternal: BUNDLE_ALL_BUT_DEPENDENCIES_AND_PEERS,
     banner: bannerWithEsmRequire(),
     // One file per format (bundled dynamic imports stay lazy inside it), so a
     // rebuild leaves no stale chunks behind in dist/ to be published.
@@ -72,7 +72,7 @@ export default defineConfig(recordBundleContents([
     // the boot module from the preload bundle (dist/register-boot.cjs), and
     // only when tracing really starts.
     splitting: false,
-    noExternal: BUNDLE_ALL_BUT_INSTALLED,
+    noExternal: BUNDLE_ALL_BUT_DEPENDENCIES,
     banner: bannerWithEsmRequire(),
     esbuildPlugins: [bootAsSeparateBundlePlugin("./src/preload/boot.js", "src/preload/boot.ts")],
     esbuildOptions(options, context) {
@@ -103,7 +103,7 @@ export default defineConfig(recordBundleContents([
     platform: "node",
     clean: false,
     banner: bannerWithEsmRequire("#!/usr/bin/env node"),
-    noExternal: BUNDLE_ALL_BUT_INSTALLED,
+    noExternal: BUNDLE_ALL_BUT_DEPENDENCIES,
     splitting: false,
   },
 ]));

@@ -4,9 +4,10 @@
  * the record the licence generator (scripts/third-party-licenses.ts) and the
  * tests read.
  *
- * The rule: an entry leaves out exactly the packages package.json names in
- * `dependencies` or `peerDependencies`, and bundles everything else it
- * imports. A package added later (to devDependencies, as every bundled one
+ * The rule: an entry bundles everything it imports except the packages
+ * package.json names in `dependencies` (and, for the library entry, in
+ * `peerDependencies`: the app's own @opentelemetry/api, one copy in its
+ * process). A package added later (to devDependencies, as every bundled one
  * is) is bundled and licensed without an edit here.
  *
  * The record: every tsup build writes esbuild's metafile (which input files
@@ -35,9 +36,9 @@ interface PackageJson {
 
 const readPackageJson = (): PackageJson => JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as PackageJson;
 
-/** The packages an entry may load from node_modules at run time: `dependencies` and `peerDependencies`. */
-export function installedAtRunTime(pkg: PackageJson = readPackageJson()): string[] {
-  return [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})].sort();
+/** The packages an entry may load from node_modules at run time: `dependencies`, and `peerDependencies` when `withPeers`. */
+export function installedAtRunTime(withPeers: boolean, pkg: PackageJson = readPackageJson()): string[] {
+  return [...Object.keys(pkg.dependencies ?? {}), ...(withPeers ? Object.keys(pkg.peerDependencies ?? {}) : [])].sort();
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
@@ -48,8 +49,15 @@ export function bundleAllBut(packageNames: readonly string[]): RegExp[] {
   return [new RegExp(`^(?!(${packageNames.map(escape).join("|")})(/|$))`)];
 }
 
-/** For the library, the register entries and the CLI: bundle all but what package.json installs. */
-export const BUNDLE_ALL_BUT_INSTALLED = bundleAllBut(installedAtRunTime());
+/** For the library entry: bundle all but `dependencies` and the peers (it runs inside the app, beside the app's api). */
+export const BUNDLE_ALL_BUT_DEPENDENCIES_AND_PEERS = bundleAllBut(installedAtRunTime(true));
+
+/**
+ * For the register entries and the CLI: bundle all but `dependencies`. A peer
+ * is bundled too, so they work where peers are not installed (yarn 1,
+ * `--legacy-peer-deps`); the preload bundle does the same with the api.
+ */
+export const BUNDLE_ALL_BUT_DEPENDENCIES = bundleAllBut(installedAtRunTime(false));
 
 /**
  * Banner for ES module outputs that bundle CommonJS code (dotenv, protobufjs):
