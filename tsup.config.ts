@@ -7,6 +7,8 @@ import {
   lazyInstrumentationEntries,
   lazyPiecesPlugin,
 } from "./scripts/preload-bundle.js";
+// What is bundled and what is installed (issue 13): see scripts/bundle-contents.ts.
+import { BUNDLE_ALL_BUT_DEPENDENCIES, BUNDLE_ALL_BUT_DEPENDENCIES_AND_PEERS, bannerWithEsmRequire, recordBundleContents } from "./scripts/bundle-contents.js";
 
 // The preload bundle and its lazy pieces (scripts/preload-bundle.ts): every
 // package bundled in its CommonJS build, so each exists once.
@@ -28,15 +30,28 @@ const preloadBundle: Options = {
 // (ESM for --import, CJS for --require) and the `axonpush-otel` CLI.
 // `clean` stays off so a rebuild never leaves a moment with no dist/ for a
 // test that is spawning the preload.
-export default defineConfig([
+export default defineConfig(recordBundleContents([
   {
     entry: { index: "src/index.ts" },
     format: ["esm", "cjs"],
-    dts: true,
+    // Types of the SDK our exporter implements, inlined (with the relative
+    // imports inside those packages): the declarations then need only the
+    // peer @opentelemetry/api.
+    dts: { resolve: [/^@opentelemetry\/(?!api$)/, /^\.\.?\//] },
     sourcemap: true,
     target: "node20",
     platform: "node",
     clean: false,
+    // Everything but the peer @opentelemetry/api (one copy in the app's
+    // process) is bundled; `start()` runs the preload bundle
+    // (dist/register-boot.cjs), so the SDK and instrumentations are not
+    // bundled a second time.
+    noExternal: BUNDLE_ALL_BUT_DEPENDENCIES_AND_PEERS,
+    banner: bannerWithEsmRequire(),
+    // One file per format (bundled dynamic imports stay lazy inside it), so a
+    // rebuild leaves no stale chunks behind in dist/ to be published.
+    splitting: false,
+    esbuildPlugins: [bootAsSeparateBundlePlugin("./preload/boot.js", "src/preload/boot.ts")],
     // src/preload/lazy-require.ts uses `__filename` in CJS and reads `import.meta.url` only in ESM.
     esbuildOptions(options, context) {
       if (context.format === "cjs") options.logOverride = { ...options.logOverride, "empty-import-meta": "silent" };
@@ -57,6 +72,8 @@ export default defineConfig([
     // the boot module from the preload bundle (dist/register-boot.cjs), and
     // only when tracing really starts.
     splitting: false,
+    noExternal: BUNDLE_ALL_BUT_DEPENDENCIES,
+    banner: bannerWithEsmRequire(),
     esbuildPlugins: [bootAsSeparateBundlePlugin("./src/preload/boot.js", "src/preload/boot.ts")],
     esbuildOptions(options, context) {
       options.define = { ...options.define, __AXONPUSH_ESM__: context.format === "esm" ? "true" : "false" };
@@ -85,6 +102,8 @@ export default defineConfig([
     target: "node20",
     platform: "node",
     clean: false,
-    banner: { js: "#!/usr/bin/env node" },
+    banner: bannerWithEsmRequire("#!/usr/bin/env node"),
+    noExternal: BUNDLE_ALL_BUT_DEPENDENCIES,
+    splitting: false,
   },
-]);
+]));

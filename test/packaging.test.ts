@@ -54,7 +54,7 @@ describe("packed tarball", () => {
     }
     expect(output).not.toMatch(/No types|Resolution failed|Masquerading|Internal resolution error/);
     expect(status, output).toBe(0);
-  });
+  }, 120_000); // attw type-checks every entry of the tarball: 20-30 s on a busy 2-core machine
 
   it("ships the built entries named in the exports map and bin", () => {
     const listing = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n");
@@ -66,10 +66,19 @@ describe("packed tarball", () => {
       "package/dist/register.js",
       "package/dist/register.cjs",
       "package/dist/cli.js",
+      "package/dist/THIRD-PARTY-LICENSES.txt",
+      "package/LICENSE",
       "package/README.md",
     ]) {
       expect(listing).toContain(file);
     }
     expect(listing.some((f) => f.startsWith("package/src/") || f.startsWith("package/test/"))).toBe(false);
+  });
+
+  it("ships the MIT licence package.json names", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { license: string };
+    const licence = execFileSync("tar", ["-xzOf", tarball, "package/LICENSE"], { encoding: "utf8" });
+    expect(pkg.license).toBe("MIT");
+    expect(licence).toMatch(/^MIT License\n\nCopyright \(c\) axonpush-otel contributors\n/);
   });
 });
