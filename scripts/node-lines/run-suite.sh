@@ -17,7 +17,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 export OTEL_NODE_RESOURCE_DETECTORS="env,host,os,process,serviceinstance,container"
 # One line may take this long (a run takes ~1.5 min on 2 cores); a hang must not eat the CI budget.
-LINE_TIMEOUT_SECONDS=${LINE_TIMEOUT_SECONDS:-420}
+LINE_TIMEOUT_SECONDS=${LINE_TIMEOUT_SECONDS:-540}
 
 if [ "$#" -gt 0 ]; then
   lines=("$@")
