@@ -21,6 +21,7 @@ const BENCHMARKS = {
   profile: { title: "6. Where start-up time goes", module: "./profile.mjs" },
   drain: { title: "7. Where the export path's CPU goes", module: "./drain.mjs" },
   frameworks: { title: "8. Framework spans per request", module: "./frameworks.mjs" },
+  esmHooks: { title: "9. ES module hooks: in-thread against the loader thread", module: "./esm-hooks.mjs" },
 };
 
 const argv = process.argv.slice(2);

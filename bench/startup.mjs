@@ -41,12 +41,12 @@ export async function measureStart(variant, app, options = {}) {
 async function measureStartOnce(variant, app, { count = false } = {}) {
   const args = [...(count ? COUNTERS : []), ...variant.args];
   if (!app) {
-    const r = await runToExit([...args, "-e", EXIT_REPORT], { env: variant.env });
+    const r = await runToExit([...args, "-e", EXIT_REPORT], { env: variant.env, node: variant.node });
     const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH_EXIT "));
     if (!line) throw new Error(`${variant.label} node -e failed (${r.code}): ${r.stderr.slice(0, 400)}`);
     return { wallMs: r.wallMs, ...JSON.parse(line.slice("BENCH_EXIT ".length)) };
   }
-  const { child, wallMs, payload } = await spawnUntilLine([...args, app], { env: variant.env });
+  const { child, wallMs, payload } = await spawnUntilLine([...args, app], { env: variant.env, node: variant.node });
   await killChild(child);
   return { wallMs, maxRssKiB: payload.maxRssKiB, modules: payload.modules, uptimeMs: payload.uptimeMs };
 }

@@ -12,6 +12,7 @@ import { ancestorsOf, childrenOf, expectWholeTree, findDescendant, waitForTrace 
 import { TRANSPORTS } from "./helpers/transports.js";
 // @ts-expect-error -- a plain .mjs fixture script, no type declarations
 import { prepareMajor } from "../fixtures/majors/prepare.mjs";
+import type { ReceivedSpan } from "../src/receiver/index.js";
 
 const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
@@ -74,10 +75,19 @@ describe.each(TRANSPORTS)("pg app against PGlite over TCP ($name transport)", (t
     const response = await fetch(`http://127.0.0.1:${app.port}/users`);
     expect(await response.json()).toEqual([{ id: 1, name: "ada" }]);
 
-    const trace = await waitForTrace(receiver, (s) => s.kind === "SERVER" && s.attributes["url.path"] === "/users", 4);
+    // The events transport posts a batch's spans concurrently, so the SERVER span can
+    // arrive before the queries under it (Node 26 runs did, and so can every line):
+    // wait for the three query spans themselves, not for a number of spans.
+    const statementOf = (s: ReceivedSpan) => s.attributes["db.statement"] ?? s.attributes["db.query.text"];
+    const isRoot = (s: ReceivedSpan) => s.kind === "SERVER" && s.attributes["url.path"] === "/users";
+    await receiver.waitForSpans((all) => {
+      const root = all.find((s) => !s.parentSpanId && isRoot(s));
+      return root !== undefined && all.filter((s) => s.traceId === root.traceId && s.kind === "CLIENT" && statementOf(s) !== undefined).length >= 3;
+    }, 15_000);
+    const trace = await waitForTrace(receiver, isRoot, 4);
     const root = expectWholeTree(trace);
     const queries = trace.filter((s) => s.kind === "CLIENT" && (s.attributes["db.system"] ?? s.attributes["db.system.name"]) === "postgresql");
-    const statements = queries.map((q) => q.attributes["db.statement"] ?? q.attributes["db.query.text"]);
+    const statements = queries.map(statementOf);
     expect(statements).toEqual(
       expect.arrayContaining([
         "CREATE TABLE IF NOT EXISTS users (id int primary key, name text)",

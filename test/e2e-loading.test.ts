@@ -1,13 +1,111 @@
-// End to end: loading the preload twice, bad variable values, and `.env`.
+// End to end: which ES module hooks run on this Node line, TypeScript run by
+// Node itself, loading the preload twice, bad variable values, and `.env`.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, REPO_ROOT, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 import { callOuter, CJS_APP, IMPORT, introspect, ourLines, REQUIRE } from "./helpers/cjs-app.js";
-import { expectWholeTree, waitForTrace } from "./helpers/trace-assertions.js";
+import { expectWholeTree, findDescendant, waitForTrace } from "./helpers/trace-assertions.js";
+import { NATIVE_TYPESCRIPT, NODE_LINE, SYNC_MODULE_HOOKS } from "./helpers/node-line.js";
+import { TRANSPORTS } from "./helpers/transports.js";
 
 const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
+
+const EXPECTED_HOOKS = SYNC_MODULE_HOOKS ? "in-thread" : "loader-thread";
+const HOOKS_APP = "fixtures/esm-hooks/app.mjs";
+const HOOK_SPY = ["--import", "./fixtures/esm-hooks/spy.mjs"];
+
+interface HooksReport {
+  calls: { register: number; registerHooks: number };
+  wrapped: string[];
+}
+const hooksReport = (stdout: string): HooksReport => JSON.parse(/^HOOKS (.*)$/m.exec(stdout)![1]!) as HooksReport;
+const startupFields = (app: { stderr(): string }) =>
+  JSON.parse(ourLines(app as never).find((l) => l.startsWith("axonpush-otel: started "))!.slice("axonpush-otel: started ".length)) as Record<string, unknown>;
+
+describe(`ES module hooks on ${NODE_LINE}`, () => {
+  it(`${SYNC_MODULE_HOOKS ? "run in-thread (module.registerHooks)" : "run on the loader thread (module.register)"}, wrapping only what an instrumentation asked for`, async () => {
+    const app = await runFixture({
+      script: HOOKS_APP,
+      nodeArgs: [...HOOK_SPY, ...IMPORT],
+      env: axonpushEnv(receiver.url, { AXONPUSH_DEBUG: "true" }),
+      waitForReady: false,
+    });
+    expect(await app.exited).toEqual({ code: 0, signal: null });
+    const report = hooksReport(app.stdout());
+    // What Node was really asked for, seen by a spy preloaded before ours.
+    expect(report.calls).toEqual(SYNC_MODULE_HOOKS ? { register: 0, registerHooks: 1 } : { register: 1, registerHooks: 0 });
+    // And what the debug start-up line says, so a user can tell too.
+    expect(startupFields(app).esmHooks).toBe(EXPECTED_HOOKS);
+    // The hooks work (express and node:http, which instrumentations hook, are wrapped)
+    // and touch nothing else (the app's own module, node:path).
+    expect(report.wrapped).toEqual(expect.arrayContaining(["node:http", expect.stringMatching(/\/node_modules\/express\/index\.js$/)]));
+    expect(report.wrapped.filter((url) => url.includes("plain.mjs") || url.includes("path"))).toEqual([]);
+  });
+
+  it("an ES module app's stderr and exit code are exactly what they are without the preload", async () => {
+    const run = async (nodeArgs: string[]) => {
+      const app = await runFixture({ script: HOOKS_APP, nodeArgs, env: axonpushEnv(receiver.url), waitForReady: false });
+      return { exit: await app.exited, stderr: app.stderr(), ran: /^HOOKS /m.test(app.stdout()) };
+    };
+    const without = await run([]);
+    const under = await run(IMPORT);
+    expect(without).toEqual({ exit: { code: 0, signal: null }, stderr: "app: done\n", ran: true });
+    // Byte for byte: no DeprecationWarning (DEP0205 on Node 26 for module.register()), no ExperimentalWarning.
+    expect(under).toEqual(without);
+  });
+
+  it("a CommonJS entry under --import gets no ES module hooks at all", async () => {
+    const app = await runFixture({ script: CJS_APP, nodeArgs: [...HOOK_SPY, ...IMPORT], env: axonpushEnv(receiver.url, { AXONPUSH_DEBUG: "true" }) });
+    await callOuter(app);
+    await waitForTrace(receiver, (s) => s.attributes["url.path"] === "/outer", 3);
+    expect(startupFields(app).esmHooks).toBe("none");
+  });
+});
+
+describe.each(TRANSPORTS)(`TypeScript run by Node itself on ${NODE_LINE}, no tsx ($name transport)`, (transport) => {
+  const script = "fixtures/native-ts/app.ts";
+  if (NATIVE_TYPESCRIPT) {
+    it("POST /chat is traced like the tsx fixture: llm.call and db.query under the SERVER span, named by its express route", async () => {
+      const app = await runFixture({
+        script,
+        nodeArgs: IMPORT,
+        env: axonpushEnv(receiver.url, { AXONPUSH_SERVICE_NAME: "my-api", AXONPUSH_DEBUG: "true", ...transport.env }),
+      });
+      const response = await fetch(`http://127.0.0.1:${app.port}/chat`, { method: "POST", body: JSON.stringify({ prompt: "hi" }) });
+      expect(await response.json()).toEqual({ reply: "echo: hi" });
+
+      const trace = await waitForTrace(receiver, (s) => s.kind === "SERVER" && s.attributes["url.path"] === "/chat", 3);
+      const root = expectWholeTree(trace);
+      // The route name comes from the express instrumentation, which only the ES module hooks can apply here.
+      expect(root).toMatchObject({ name: "POST /chat", kind: "SERVER" });
+      expect(findDescendant(trace, root, (s) => s.name === "llm.call")).toMatchObject({
+        kind: "INTERNAL",
+        attributes: { model: "gpt-4o-mini", prompt_tokens: "128", completion_tokens: "256" },
+      });
+      expect(findDescendant(trace, root, (s) => s.name === "db.query")).toMatchObject({
+        attributes: { "db.statement": "SELECT * FROM users WHERE id=$1", "db.rows_affected": "1" },
+      });
+      expect(root.resource["service.name"]).toBe("my-api");
+      expect(new Set(trace.map((s) => s.via))).toEqual(new Set([transport.via]));
+      expect(startupFields(app).esmHooks).toBe(EXPECTED_HOOKS);
+      expect(ourLines(app).filter((l) => !l.startsWith("axonpush-otel: started "))).toEqual([]);
+    });
+  } else {
+    it("fails as it does without the preload: Node cannot run .ts here", async () => {
+      const run = async (nodeArgs: string[]) => {
+        const app = await runFixture({ script, nodeArgs, env: axonpushEnv(receiver.url, transport.env), waitForReady: false });
+        // The stack below the error differs (the loader thread's frames); the error and the exit code do not.
+        return { exit: await app.exited, error: app.stderr().split("\n").find((line) => line.startsWith("TypeError [ERR_UNKNOWN_FILE_EXTENSION]")) };
+      };
+      const without = await run([]);
+      expect(without.exit.code).not.toBe(0);
+      expect(without.error).toMatch(/Unknown file extension "\.ts"/);
+      expect(await run(IMPORT)).toEqual(without);
+    });
+  }
+});
 
 describe("loaded twice", () => {
   it("--require and --import together start one SDK: every span once", async () => {
@@ -56,6 +154,9 @@ describe("loaded twice", () => {
     expect(trace.filter((s) => s.name.startsWith("request handler"))).toHaveLength(2);
     expect(trace.filter((s) => s.kind === "SERVER")).toHaveLength(2);
     expect(ourLines(app).filter((l) => l.includes("started"))).toHaveLength(1);
+    // --require started without ES module hooks; --import added this line's kind.
+    expect(startupFields(app).esmHooks).toBe("none");
+    expect(ourLines(app)).toContain(`axonpush-otel: ES module hooks added to the running SDK: ${EXPECTED_HOOKS}.`);
   });
 });
 

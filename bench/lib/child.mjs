@@ -4,10 +4,11 @@ import { spawn } from "node:child_process";
 import { hasTaskset } from "./machine.mjs";
 import { REPO_ROOT } from "./variants.mjs";
 
-export function spawnNode(nodeArgs, { env, core = 0, stdio = ["ignore", "pipe", "pipe"], ipc = false } = {}) {
+// `node`: another Node binary than the harness's own (bench/esm-hooks.mjs compares Node lines).
+export function spawnNode(nodeArgs, { env, core = 0, stdio = ["ignore", "pipe", "pipe"], ipc = false, node = process.execPath } = {}) {
   const pinned = hasTaskset() && core !== null;
-  const command = pinned ? "taskset" : process.execPath;
-  const args = pinned ? ["-c", String(core), process.execPath, ...nodeArgs] : nodeArgs;
+  const command = pinned ? "taskset" : node;
+  const args = pinned ? ["-c", String(core), node, ...nodeArgs] : nodeArgs;
   const finalStdio = ipc ? [...stdio, "ipc"] : stdio;
   return spawn(command, args, { cwd: REPO_ROOT, env, stdio: finalStdio });
 }
@@ -17,10 +18,10 @@ export function spawnNode(nodeArgs, { env, core = 0, stdio = ["ignore", "pipe", 
  * with { child, wallMs, payload (parsed JSON after the marker), stderr }.
  * Rejects after `timeoutMs` (and kills the child).
  */
-export function spawnUntilLine(nodeArgs, { env, marker = "BENCH_READY ", timeoutMs = 30_000, core = 0 } = {}) {
+export function spawnUntilLine(nodeArgs, { env, marker = "BENCH_READY ", timeoutMs = 30_000, core = 0, node } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawnNode(nodeArgs, { env, core });
+    const child = spawnNode(nodeArgs, { env, core, node });
     let stdout = "";
     let stderr = "";
     let done = false;
@@ -57,10 +58,10 @@ export function spawnUntilLine(nodeArgs, { env, marker = "BENCH_READY ", timeout
 }
 
 /** Runs a process to completion: { wallMs, code, stdout, stderr }. */
-export function runToExit(nodeArgs, { env, timeoutMs = 30_000, core = 0 } = {}) {
+export function runToExit(nodeArgs, { env, timeoutMs = 30_000, core = 0, node } = {}) {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = spawnNode(nodeArgs, { env, core });
+    const child = spawnNode(nodeArgs, { env, core, node });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);

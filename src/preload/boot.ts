@@ -4,10 +4,10 @@
  * `start()`.
  */
 import type { Plan } from "./plan.js";
-import { announceModules, registerEsmHook } from "./esm-hook.js";
+import { announceModules, registerEsmHook, type EsmEntry, type EsmHook } from "./esm-hook.js";
 import { startSdk } from "./sdk.js";
 import { installExitHandlers } from "../exit/index.js";
-import { getState, releaseState } from "./state.js";
+import { getState, releaseState, type AxonPushOtelState } from "./state.js";
 import { announceWaitingInstrumentations } from "./lazy/index.js";
 import { currentEntryFacts, entryIsCommonJS } from "./lazy/entry-format.js";
 
@@ -31,19 +31,25 @@ export function startSafely(plan: GoPlan): boolean {
   return true;
 }
 
+function noteEsmHook(state: AxonPushOtelState, hook: EsmHook | undefined): void {
+  state.esmHookRegistered = hook !== undefined;
+  state.esmHooks = hook?.kind;
+}
+
 /** Under --require: CommonJS hooks only, all synchronous. */
 export function bootFromRequireFlag(plan: GoPlan): void {
   startSafely(plan);
 }
 
-/** Under --import: the ESM loader hook first, then the SDK, then wait for the loader before the app's first import. */
-export async function bootFromImportFlag(plan: GoPlan, parentUrl: string): Promise<void> {
-  let hook;
+/** Under --import: the ESM hooks first, then the SDK, then wait until the hooks know its modules, before the app's first import. */
+export async function bootFromImportFlag(plan: GoPlan, entry: EsmEntry): Promise<void> {
+  let hook: EsmHook | undefined;
   try {
-    // A CommonJS entry needs no loader thread: its modules, and CommonJS packages it
-    // reaches with import(), are instrumented through require (src/preload/lazy).
-    if (!entryIsCommonJS(currentEntryFacts())) hook = registerEsmHook(parentUrl);
-    plan.state.esmHookRegistered = hook !== undefined;
+    // A CommonJS entry needs no ESM hooks (nor, on older Node, their loader thread): its
+    // modules, and CommonJS packages it reaches with import(), are instrumented through
+    // require (src/preload/lazy).
+    if (!entryIsCommonJS(currentEntryFacts())) hook = await registerEsmHook(entry);
+    noteEsmHook(plan.state, hook);
   } catch (error) {
     plan.report(`could not register the ESM loader hook (${error instanceof Error ? error.message : String(error)}); only CommonJS modules are instrumented.`);
   }
@@ -60,12 +66,13 @@ export async function bootFromImportFlag(plan: GoPlan, parentUrl: string): Promi
  * is already running with CommonJS hooks only. Add the ESM loader for its
  * instrumentations, so the app's ES modules are instrumented too; still one SDK.
  */
-export async function addEsmHookToRunningSdk(parentUrl: string, report: (line: string) => void): Promise<void> {
+export async function addEsmHookToRunningSdk(entry: EsmEntry, report: (line: string) => void): Promise<void> {
   const state = getState();
   if (!state?.instrumentations || state.esmHookRegistered || entryIsCommonJS(currentEntryFacts())) return;
   try {
-    const hook = registerEsmHook(parentUrl);
-    state.esmHookRegistered = true;
+    const hook = await registerEsmHook(entry);
+    noteEsmHook(state, hook);
+    if (state.config?.debug) report(`ES module hooks added to the running SDK: ${hook.kind}.`);
     announceModules(state.instrumentations);
     announceWaitingInstrumentations();
     await hook.waitUntilReady();

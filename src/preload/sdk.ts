@@ -82,6 +82,6 @@ export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, r
   state.instrumentations = instrumentations;
 
   if (config.debug) {
-    report(formatStartupLine(config, PACKAGE_VERSION, chooseInstrumentations(config).enabled));
+    report(formatStartupLine(config, PACKAGE_VERSION, chooseInstrumentations(config).enabled, state.esmHooks ?? "none"));
   }
 }

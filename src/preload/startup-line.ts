@@ -5,6 +5,7 @@
  * field can never leak it by accident.
  */
 import type { AxonPushOtelConfig } from "../config/types.js";
+import type { EsmHookKind } from "./esm-hook.js";
 
 const REDACTED = "[REDACTED]";
 
@@ -27,7 +28,17 @@ const NOT_SET: Partial<Record<keyof AxonPushOtelConfig, string>> = {
   channelId: "(not set: the key's default channel)",
 };
 
-export function formatStartupLine(config: AxonPushOtelConfig, packageVersion: string, instrumentations: readonly string[]): string {
+/**
+ * `esmHooks` says how ES modules are instrumented: "in-thread"
+ * (module.registerHooks), "loader-thread" (module.register) or "none"
+ * (a CommonJS entry, or --require alone).
+ */
+export function formatStartupLine(
+  config: AxonPushOtelConfig,
+  packageVersion: string,
+  instrumentations: readonly string[],
+  esmHooks?: EsmHookKind | "none",
+): string {
   const fields: Record<string, unknown> = { version: packageVersion };
   for (const key of SHOWN) {
     const value = config[key];
@@ -36,5 +47,6 @@ export function formatStartupLine(config: AxonPushOtelConfig, packageVersion: st
   }
   for (const key of SECRET) fields[key] = config[key] ? REDACTED : NOT_SET[key];
   fields.instrumentations = instrumentations;
+  if (esmHooks !== undefined) fields.esmHooks = esmHooks;
   return `started ${JSON.stringify(fields)}`;
 }

@@ -8,6 +8,7 @@ import type { TracerProvider } from "@opentelemetry/api";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import type { AxonPushOtelConfig } from "../config/types.js";
 import type { AxonPushSpanExporter } from "../exporter/index.js";
+import type { EsmHookKind } from "./esm-hook.js";
 import type { ExitHandlers, PendingSpanProcessor } from "../exit/index.js";
 
 export const STATE_KEY = Symbol.for("axonpush-otel");
@@ -28,6 +29,8 @@ export interface AxonPushOtelState {
   instrumentations?: Instrumentation[];
   /** True once the ESM loader hook is registered (only the --import entry does that). */
   esmHookRegistered: boolean;
+  /** How the ES module hooks run, once registered (src/preload/esm-hook.ts); shown in the debug start-up line. */
+  esmHooks?: EsmHookKind;
 }
 
 type GlobalWithState = typeof globalThis & { [STATE_KEY]?: AxonPushOtelState };

@@ -2,9 +2,10 @@
  * ES module side, for modules that never pass through `Module._load`: core
  * modules imported by name and packages that are ES modules themselves.
  *
- * The loader (import-in-the-middle's hook, registered with its message
- * channel) wraps only the modules it was told about, so every module a
- * waiting instrumentation patches is announced now. When a wrapped module
+ * import-in-the-middle's hooks (in-thread or on the loader thread, both fed
+ * by its message channel: src/preload/esm-hook.ts) wrap only the modules
+ * they were told about, so every module a waiting instrumentation patches is
+ * announced now. When a wrapped module
  * registers, import-in-the-middle calls its hooks in order; ours comes first,
  * activates what waits for that package, and then calls the hooks that
  * activation just added for this same module: import-in-the-middle would not
@@ -45,9 +46,9 @@ export function installImportTrigger(lazy: LazyInstrumentations): () => void {
 }
 
 /**
- * Creating a Hook is how import-in-the-middle announces module names to the
- * loader (over the message channel, when one is registered); the loader then
- * wraps them when imported. The callback has nothing to do: the hook added
+ * Creating a Hook is how import-in-the-middle announces module names to its
+ * hooks (over the message channel, when one is registered); the hooks then
+ * wrap them when imported. The callback has nothing to do: the hook added
  * by `installImportTrigger` does the work.
  */
 export function announceToLoader(names: string[]): Hook {
