@@ -12,7 +12,6 @@ import { ancestorsOf, childrenOf, expectWholeTree, findDescendant, waitForTrace 
 import { TRANSPORTS } from "./helpers/transports.js";
 // @ts-expect-error -- a plain .mjs fixture script, no type declarations
 import { prepareMajor } from "../fixtures/majors/prepare.mjs";
-import type { ReceivedSpan } from "../src/receiver/index.js";
 
 const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
