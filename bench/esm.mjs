@@ -3,14 +3,13 @@
 // spans each produced per request (captured by the sinks), and start-up.
 import { spawnUntilLine, killChild } from "./lib/child.mjs";
 import { makeVariants } from "./lib/variants.mjs";
-import { startEventSink, startOtlpSink } from "./lib/sinks.mjs";
+import { settledCapture, startEventSink, startOtlpSink } from "./lib/sinks.mjs";
 import { measureStart, interleave } from "./startup.mjs";
 import { summarize, fmtSummary, fmt, ratio } from "./lib/stats.mjs";
 import { table } from "./lib/table.mjs";
 
 const APPS = { cjs: "bench/apps/express-app.cjs", esm: "bench/apps/express-app.mjs" };
 const REQUESTS = 3;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function shortScope(scope) {
   return String(scope ?? "?").replace("@opentelemetry/instrumentation-", "");
@@ -25,20 +24,7 @@ async function captureSpans(variant, app, sinks) {
       const res = await fetch(`http://127.0.0.1:${payload.port}/users/42`);
       await res.text();
     }
-    // Wait until nothing new arrives for 800 ms (BSP delay is 100 ms here).
-    const read = () =>
-      variant.family === "ours"
-        ? sinks.event.events.map((e) => ({ scope: e.payload?.scope?.name, name: e.identifier, kind: e.payload?.kind }))
-        : sinks.otlp.spans;
-    let last = -1;
-    const deadline = Date.now() + 8000;
-    while (Date.now() < deadline) {
-      await sleep(800);
-      const n = read().length;
-      if (n === last && n > 0) break;
-      last = n;
-    }
-    return read();
+    return await settledCapture(sinks, variant, { quietMs: 800 });
   } finally {
     await killChild(child);
   }

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { spawnUntilLine, runToExit, killChild } from "./lib/child.mjs";
 import { makeVariants, oursEnv } from "./lib/variants.mjs";
-import { startEventSink, startOtlpSink } from "./lib/sinks.mjs";
+import { settledCapture, startEventSink, startOtlpSink } from "./lib/sinks.mjs";
 import { interleave } from "./startup.mjs";
 import { summarize, fmtSummary, fmt, ratio } from "./lib/stats.mjs";
 import { table } from "./lib/table.mjs";
@@ -46,19 +46,7 @@ async function captureSpans(variant, app, sinks) {
     sinks.event.reset();
     sinks.otlp.reset();
     for (let i = 0; i < REQUESTS; i++) await (await fetch(`http://127.0.0.1:${payload.port}${app.path}`)).text();
-    const read = () =>
-      variant.family === "ours"
-        ? sinks.event.events.map((e) => ({ scope: e.payload?.scope?.name, name: e.identifier }))
-        : sinks.otlp.spans;
-    let last = -1;
-    const deadline = Date.now() + 8000;
-    while (Date.now() < deadline) {
-      await sleep(600);
-      const n = read().length;
-      if (n === last && n > 0) break;
-      last = n;
-    }
-    return read();
+    return await settledCapture(sinks, variant, { quietMs: 600 });
   } finally {
     await killChild(child);
   }

@@ -133,3 +133,24 @@ export async function closedPort() {
   await closeServer(server);
   return port;
 }
+
+/**
+ * The spans a variant's sink captured (ours: the event sink, official: the
+ * OTLP sink) as `{ scope, name, kind }`, read once nothing new has arrived for
+ * `quietMs` (the batch processors may still be exporting), or at `deadlineMs`.
+ */
+export async function settledCapture(sinks, variant, { quietMs, deadlineMs = 8000 }) {
+  const read = () =>
+    variant.family === "ours"
+      ? sinks.event.events.map((e) => ({ scope: e.payload?.scope?.name, name: e.identifier, kind: e.payload?.kind }))
+      : sinks.otlp.spans;
+  let last = -1;
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+    const n = read().length;
+    if (n === last && n > 0) break;
+    last = n;
+  }
+  return read();
+}
