@@ -49,8 +49,6 @@ export async function runDev(options: DevOptions): Promise<void> {
     process.stderr.write(`axonpush-otel: cannot listen on 127.0.0.1:${options.port}: ${(error as Error).message}\n`);
     process.exit(1);
   });
-  write(devBanner(receiver.url, receiver.api));
-
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -60,6 +58,9 @@ export async function runDev(options: DevOptions): Promise<void> {
       process.exitCode = 0;
     });
   };
+  // Before the banner: whoever reads "Waiting for spans" may press Ctrl-C at
+  // once, and the banner line reaches a pipe before the next line runs here.
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  write(devBanner(receiver.url, receiver.api));
 }
