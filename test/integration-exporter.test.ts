@@ -353,11 +353,16 @@ describe("whatever the version", () => {
     let maxQueue = 0;
     let slowestExportMs = 0;
     let failedCallbacks = 0;
+    const unaccounted: number[] = [];
     for (let round = 0; round < 40; round++) {
+      const [heldBefore, droppedBefore] = [exporter.queueSize, exporter.droppedSpanCount];
       const started = performance.now();
       exporter.export(batch, (result) => (failedCallbacks += result.code));
       slowestExportMs = Math.max(slowestExportMs, performance.now() - started);
       maxQueue = Math.max(maxQueue, exporter.queueSize);
+      // Every span handed over is either held or counted as dropped when export() returns.
+      const accounted = exporter.queueSize - heldBefore + (exporter.droppedSpanCount - droppedBefore);
+      if (accounted !== batch.length) unaccounted.push(round);
       await new Promise((resolve) => setImmediate(resolve));
     }
     // Through the provider too: span.end() must not wait on the network.
@@ -367,7 +372,11 @@ describe("whatever the version", () => {
 
     expect(maxQueue).toBeLessThanOrEqual(50);
     expect(exporter.queueSize).toBeLessThanOrEqual(50);
-    expect(exporter.droppedSpanCount).toBeGreaterThanOrEqual(40 * 100 - 50);
+    expect(unaccounted).toEqual([]);
+    // At most 50 of each round's 100 fit, however much the failing sends drained in between
+    // (on a quiet machine nothing has drained yet and 3950 are dropped; under load the
+    // breaker may already fail sends at once and empty the queue between rounds).
+    expect(exporter.droppedSpanCount).toBeGreaterThanOrEqual(40 * (100 - 50));
     expect(failedCallbacks).toBeGreaterThanOrEqual(39);
     expect(output.emitWarning.mock.calls.filter((c) => String(c[0]).includes("Dropped"))).toHaveLength(1);
     // Generous sanity bounds only (no performance assertion): the caller never waits on retries.
