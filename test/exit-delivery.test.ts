@@ -164,7 +164,8 @@ describe("sendSynchronously (worker thread + Atomics.wait)", () => {
 
   it("gives up at the deadline when the backend never answers", async () => {
     receiver.failNext({ hang: true, times: 10 });
-    const result = await sendFromChild([eventRequest("hung", "key-h")], 300);
+    // Long enough for the worker to start and reach the receiver on a busy machine (300 ms was not).
+    const result = await sendFromChild([eventRequest("hung", "key-h")], 2_000);
     expect(result.kind).toBe("timed-out");
     expect(receiver.requestCount).toBe(1);
   });

@@ -105,13 +105,15 @@ describe("process.exit(code)", () => {
   });
 
   it("delivers a thousand spans ended just before process.exit, each once", async () => {
-    const env = { FIXTURE_SPANS: "1000", AXONPUSH_SHUTDOWN_TIMEOUT_MS: "5000" };
+    // About a second on a quiet machine; the deadline leaves room for a busy one (this is about
+    // every span arriving once; the budget itself is held by the tests around it).
+    const env = { FIXTURE_SPANS: "1000", AXONPUSH_SHUTDOWN_TIMEOUT_MS: "15000" };
     const { reference, traced } = await runWithAndWithout({ mode: "exit-many", receiverUrl: receiver.url, env });
     expectSameEnding(traced, reference);
     const names = new Set(receiver.spans().map((span) => span.name));
     expect(names.size).toBe(1000);
     expect(receiver.events).toHaveLength(1000);
-    expect(traced.eventToExitMs!, traced.command).toBeLessThanOrEqual(5_000 + EXIT_MARGIN_MS);
+    expect(traced.eventToExitMs!, traced.command).toBeLessThanOrEqual(15_000 + EXIT_MARGIN_MS);
   });
 
   it("works the same in sync mode (AXONPUSH_MODE=sync)", async () => {
@@ -194,13 +196,15 @@ describe("against nest, the first backend, which refuses dedupKey", () => {
   });
 
   it("delivers a thousand spans ended just before process.exit, each once", async () => {
-    const env = { FIXTURE_SPANS: "1000", AXONPUSH_SHUTDOWN_TIMEOUT_MS: "5000" };
+    // About a second on a quiet machine; the deadline leaves room for a busy one (this is about
+    // every span arriving once; the budget itself is held by the tests around it).
+    const env = { FIXTURE_SPANS: "1000", AXONPUSH_SHUTDOWN_TIMEOUT_MS: "15000" };
     const traced = await runExitFixture({ mode: "exit-many", receiverUrl: nest.url, preload: true, env });
     expect(traced.code, traced.command).toBe(0);
     expect(new Set(nest.spans().map((span) => span.name)).size).toBe(1000);
     expect(nest.events).toHaveLength(1000);
     // The worker's parallel lanes each had one try refused at most before the property was left out.
     expect(nest.rejections.length).toBeLessThanOrEqual(16);
-    expect(traced.eventToExitMs!, traced.command).toBeLessThanOrEqual(5_000 + EXIT_MARGIN_MS);
+    expect(traced.eventToExitMs!, traced.command).toBeLessThanOrEqual(15_000 + EXIT_MARGIN_MS);
   });
 });
