@@ -377,7 +377,6 @@ describe("whatever the version", () => {
     // (on a quiet machine nothing has drained yet and 3950 are dropped; under load the
     // breaker may already fail sends at once and empty the queue between rounds).
     expect(exporter.droppedSpanCount).toBeGreaterThanOrEqual(40 * (100 - 50));
-    expect(failedCallbacks).toBeGreaterThanOrEqual(39);
     expect(output.emitWarning.mock.calls.filter((c) => String(c[0]).includes("Dropped"))).toHaveLength(1);
     // Generous sanity bounds only (no performance assertion): the caller never waits on retries.
     expect(slowestExportMs).toBeLessThan(2000);
@@ -386,7 +385,11 @@ describe("whatever the version", () => {
 
     receiver.setDown(false);
     await exporter.forceFlush();
-    await provider.forceFlush();
+    // Every round lost spans, so every batch is answered as failed once its held spans settle
+    // (a round whose spans were all dropped at once is answered at once; the others only now).
+    expect(failedCallbacks).toBe(40);
+    // The provider's last outage spans may still be waiting; with the breaker cooling down they fail, which is fine.
+    await provider.forceFlush().catch(() => undefined);
     // Sends fail fast for a short cool-down after the outage (circuit-breaker.ts); the first
     // probe after it reconnects, and from then on spans are delivered again.
     let recovered = false;
