@@ -28,6 +28,13 @@ let work: string;
 let app: string;
 /** The same with `--legacy-peer-deps`: no @opentelemetry/api in the app at all (yarn 1 does not install peers either). */
 let appWithoutApi: string;
+/**
+ * Apps that already depend on a given @opentelemetry/api: the newest release
+ * (what `npm install @opentelemetry/api` gives since October 2026; the install
+ * itself failed with ERESOLVE while our peer range stopped below it) and the
+ * last 1.9 (what older lockfiles hold).
+ */
+const APPS_ON_API = { "1.10.0": "", "1.9.1": "" };
 /** A library user: the tarball beside their own SDK. */
 let libraryApp: string;
 let installed: InstalledTree;
@@ -40,13 +47,15 @@ beforeAll(async () => {
   appWithoutApi = join(work, "app-without-api");
   libraryApp = join(work, "library-app");
   const sdk = `@opentelemetry/sdk-trace-base@${installedVersion("@opentelemetry/sdk-trace-base")}`;
+  for (const version of Object.keys(APPS_ON_API) as (keyof typeof APPS_ON_API)[]) APPS_ON_API[version] = join(work, `app-on-api-${version}`);
   await Promise.all([
     installIntoEmptyApp(app, [tarball], ["--omit=dev"]),
+    ...Object.entries(APPS_ON_API).map(([version, directory]) => installIntoEmptyApp(directory, [tarball, `@opentelemetry/api@${version}`], ["--omit=dev"])),
     installIntoEmptyApp(appWithoutApi, [tarball], ["--omit=dev", "--legacy-peer-deps"]),
     installIntoEmptyApp(libraryApp, [tarball, sdk], ["--omit=dev"]),
   ]);
   installed = measureInstall(app);
-  for (const directory of [app, appWithoutApi, libraryApp]) {
+  for (const directory of [app, appWithoutApi, libraryApp, ...Object.values(APPS_ON_API)]) {
     // `.fixture`: kept out of the repository's own type check (library-types.ts.fixture).
     for (const file of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, file), join(directory, file.replace(/\.fixture$/, "")));
   }
@@ -75,6 +84,13 @@ describe("npm install <packed tarball> --omit=dev, in an empty app", () => {
     expect(installed.packages.filter((name) => name.startsWith("@opentelemetry/"))).toEqual(["@opentelemetry/api"]);
     expect(existsSync(join(appWithoutApi, "node_modules", "@opentelemetry", "api"))).toBe(false);
   });
+
+  it.each(Object.keys(APPS_ON_API))("installs beside an app's own @opentelemetry/api %s, keeping that one copy", (version) => {
+    const directory = APPS_ON_API[version as keyof typeof APPS_ON_API];
+    expect(measureInstall(directory).packages.filter((name) => name === "@opentelemetry/api")).toHaveLength(1);
+    const { version: kept } = JSON.parse(readFileSync(join(directory, "node_modules", "@opentelemetry", "api", "package.json"), "utf8")) as { version: string };
+    expect(kept).toBe(version);
+  });
 });
 
 interface PreloadCase {
@@ -92,6 +108,12 @@ const PRELOAD_CASES: PreloadCase[] = [
   { name: "an ES module app under --import", app: () => app, script: "preload-app.mjs", flags: IMPORT, manualSpan: true, end: "kill" },
   { name: "a CommonJS app under --require, ending with process.exit()", app: () => app, script: "preload-app.cjs", flags: REQUIRE, manualSpan: true, end: "exit" },
   { name: "a CommonJS app under --import", app: () => app, script: "preload-app.cjs", flags: IMPORT, manualSpan: true, end: "kill" },
+  // The preload's global registration must be one every copy of the api in range accepts: a 1.x
+  // copy only takes a global registered by the same or a newer minor, so the preload bundles the newest.
+  ...Object.keys(APPS_ON_API).flatMap((version): PreloadCase[] => [
+    { name: `an ES module app on @opentelemetry/api ${version}`, app: () => APPS_ON_API[version as keyof typeof APPS_ON_API], script: "preload-app.mjs", flags: IMPORT, manualSpan: true, end: "kill" },
+    { name: `a CommonJS app on @opentelemetry/api ${version}`, app: () => APPS_ON_API[version as keyof typeof APPS_ON_API], script: "preload-app.cjs", flags: REQUIRE, manualSpan: true, end: "exit" },
+  ]),
   { name: "an ES module app without @opentelemetry/api installed", app: () => appWithoutApi, script: "preload-app.mjs", flags: IMPORT, manualSpan: false, end: "kill" },
   { name: "a CommonJS app without @opentelemetry/api installed", app: () => appWithoutApi, script: "preload-app.cjs", flags: REQUIRE, manualSpan: false, end: "exit" },
 ];

@@ -18,7 +18,7 @@ const copiesOf = (file: string) => [bundle, ...pieces.map((p) => p.text)].reduce
 
 describe("preload bundle", () => {
   it.each([
-    "@opentelemetry/api/build/src/index.js",
+    "@opentelemetry/api/dist/index.cjs",
     "@opentelemetry/core/build/src/index.js",
     "@opentelemetry/instrumentation/build/src/index.js",
     "@opentelemetry/resources/build/src/index.js",
