@@ -3,7 +3,7 @@
  * processors, the instrumentations and the resource, and start NodeSDK.
  * Called only once `planStart` said go.
  */
-import { trace, ProxyTracerProvider } from "@opentelemetry/api";
+import { trace, type TracerProvider } from "@opentelemetry/api";
 import type * as SdkNode from "@opentelemetry/sdk-node";
 import { AxonPushClient } from "../client.js";
 import { AxonPushSpanExporter } from "../exporter/index.js";
@@ -76,7 +76,7 @@ export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, r
 
   const global = trace.getTracerProvider();
   state.sdk = sdk;
-  state.tracerProvider = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
+  state.tracerProvider = delegateOf(global);
   state.exporter = exporter;
   state.pendingSpans = pendingSpans;
   state.instrumentations = instrumentations;
@@ -84,4 +84,16 @@ export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, r
   if (config.debug) {
     report(formatStartupLine(config, PACKAGE_VERSION, chooseInstrumentations(config).enabled, state.esmHooks ?? "none"));
   }
+}
+
+/**
+ * The SDK's provider behind the API's proxy. Asked by shape, not
+ * `instanceof`: since @opentelemetry/api 1.10 an ES module import and a
+ * `require` of it load two copies (index.mjs and index.cjs) that share the
+ * global registration, and the proxy registered by one is not an instance of
+ * the other's class (forceFlush() then found no provider to flush).
+ */
+function delegateOf(provider: TracerProvider): TracerProvider {
+  const proxy = provider as TracerProvider & { getDelegate?: () => TracerProvider };
+  return typeof proxy.getDelegate === "function" ? proxy.getDelegate() : provider;
 }
