@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startLocalReceiver, type LocalReceiver, type ReceivedSpan } from "../src/receiver/index.js";
 import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT, type FixtureRun } from "./helpers/fixture-process.js";
 import { expectWholeTree, waitForTrace } from "./helpers/trace-assertions.js";
+import { nodeAtLeast } from "./helpers/node-line.js";
 import { installIntoEmptyApp, measureInstall, packRepository, type InstalledTree } from "./packed-install.js";
 
 /** The budget for `npm install axonpush-otel --omit=dev` (issue 13), on disk as `du` counts it (how the 84.6 MB before was measured). */
@@ -37,6 +38,9 @@ let appWithoutApi: string;
 const APPS_ON_API = { "1.10.0": "", "1.9.1": "" };
 /** A library user: the tarball beside their own SDK. */
 let libraryApp: string;
+/** A library user on the OpenTelemetry JS 3.x SDK (npm's `latest` sdk-node is 0.301, on sdk-trace 3 and api 1.10). */
+let librarySdk3App: string;
+const SDK3 = { packageSpec: "@opentelemetry/sdk-trace@3.1.0", minimumNode: "22.15.0" };
 let installed: InstalledTree;
 let receiver: LocalReceiver;
 
@@ -46,6 +50,7 @@ beforeAll(async () => {
   app = join(work, "app");
   appWithoutApi = join(work, "app-without-api");
   libraryApp = join(work, "library-app");
+  librarySdk3App = join(work, "library-sdk3-app");
   const sdk = `@opentelemetry/sdk-trace-base@${installedVersion("@opentelemetry/sdk-trace-base")}`;
   for (const version of Object.keys(APPS_ON_API) as (keyof typeof APPS_ON_API)[]) APPS_ON_API[version] = join(work, `app-on-api-${version}`);
   await Promise.all([
@@ -53,9 +58,11 @@ beforeAll(async () => {
     ...Object.entries(APPS_ON_API).map(([version, directory]) => installIntoEmptyApp(directory, [tarball, `@opentelemetry/api@${version}`], ["--omit=dev"])),
     installIntoEmptyApp(appWithoutApi, [tarball], ["--omit=dev", "--legacy-peer-deps"]),
     installIntoEmptyApp(libraryApp, [tarball, sdk], ["--omit=dev"]),
+    // On Node 20 npm only warns about the SDK's engines; the app runs on a newer Node (below).
+    installIntoEmptyApp(librarySdk3App, [tarball, SDK3.packageSpec], ["--omit=dev"]),
   ]);
   installed = measureInstall(app);
-  for (const directory of [app, appWithoutApi, libraryApp, ...Object.values(APPS_ON_API)]) {
+  for (const directory of [app, appWithoutApi, libraryApp, librarySdk3App, ...Object.values(APPS_ON_API)]) {
     // `.fixture`: kept out of the repository's own type check (library-types.ts.fixture).
     for (const file of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, file), join(directory, file.replace(/\.fixture$/, "")));
   }
@@ -237,6 +244,22 @@ describe("the library entry, from the install alone", () => {
     expect(span).toMatchObject({ name: "library.span", via: transport === "otlp" ? "otlp" : "event", startTimeUnixNano: "1700000000123456789" });
     expect(span!.resource["service.name"]).toBe(script.endsWith(".mjs") ? "library-esm" : "library-cjs");
   });
+
+  it.each(["events", "otlp"] as const)("exports through an app's own OpenTelemetry 3.x provider (sdk-trace 3, api 1.10): %s", async (transport) => {
+    const node = nodeAtLeast(SDK3.minimumNode);
+    const run = await runFixture({ node, script: join(librarySdk3App, "library-exporter-sdk3.mjs"), cwd: librarySdk3App, waitForReady: false, env: axonpushEnv(receiver.url, { AXONPUSH_TRANSPORT: transport }) });
+    expect(await run.exited, run.stderr()).toEqual({ code: 0, signal: null });
+    expect(run.stdout()).toContain("DONE");
+    const spans = await receiver.waitForSpans(2, 10_000);
+    const parent = spans.find((span) => span.name === "sdk3.parent")!;
+    const child = spans.find((span) => span.name === "sdk3.child")!;
+    expect(parent).toMatchObject({ via: transport === "otlp" ? "otlp" : "event", startTimeUnixNano: "1700000000123456789", endTimeUnixNano: "1700000001000000000", status: "UNSET" });
+    expect(child).toMatchObject({ traceId: parent.traceId, parentSpanId: parent.spanId, status: "ERROR", attributes: { "app.count": "7" } });
+    expect(child.events).toEqual([expect.objectContaining({ name: "sdk3.event", attributes: { "event.key": "value" } })]);
+    expect(child.scope).toEqual({ name: "install-check-sdk3", version: "3.0.0" });
+    expect(parent.resource["service.name"]).toBe("library-sdk3");
+    expect(receiver.rejections).toEqual([]);
+  }, 120_000); // the first run on Node 20 may fetch the newer Node binary
 
   it("serves startLocalReceiver, decoding OTLP protobuf with exact 64-bit times", async () => {
     const run = await runFixture({ script: join(libraryApp, "library-receiver.mjs"), cwd: libraryApp, waitForReady: false });

@@ -23,6 +23,8 @@ export interface FixtureOptions {
   /** Wait for `READY <port>` on stdout (default true); false for fixtures that just run and exit. */
   waitForReady?: boolean;
   readyTimeoutMs?: number;
+  /** The Node binary to run (default: the one running the tests). */
+  node?: string;
 }
 
 export interface FixtureRun {
@@ -52,7 +54,7 @@ export function reproduceCommand(options: FixtureOptions): string {
   const env = { OTEL_NODE_RESOURCE_DETECTORS: LOCAL_DETECTORS, ...options.env };
   const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
   const cwd = options.cwd ?? REPO_ROOT;
-  return `cd ${shellQuote(cwd)} && ${assignments.join(" ")} node ${[...(options.nodeArgs ?? []), options.script].map(shellQuote).join(" ")}`;
+  return `cd ${shellQuote(cwd)} && ${assignments.join(" ")} ${shellQuote(options.node ?? "node")} ${[...(options.nodeArgs ?? []), options.script].map(shellQuote).join(" ")}`;
 }
 
 const running = new Set<FixtureRun>();
@@ -62,7 +64,7 @@ export async function runFixture(options: FixtureOptions): Promise<FixtureRun> {
   onTestFailed(() => {
     console.error(`\nReproduce with (start a receiver first: npx axonpush-otel dev, and point AXONPUSH_BASE_URL at it):\n  ${command}\n`);
   });
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), resolve(REPO_ROOT, options.script)], {
+  const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), resolve(REPO_ROOT, options.script)], {
     cwd: options.cwd ?? REPO_ROOT,
     env: cleanEnvironment(options.env ?? {}),
     stdio: ["ignore", "pipe", "pipe"],

@@ -3,6 +3,11 @@
  * notes rather than asked of the code under test, so a test of "the right
  * path on this line" can fail when the preload picks the wrong one.
  */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
 const [major, minor, patch] = process.versions.node.split(".").map((part) => Number.parseInt(part, 10)) as [number, number, number];
 
 const atLeast = (m: number, p: number) => minor > m || (minor === m && patch >= p);
@@ -18,3 +23,24 @@ export const SYNC_MODULE_HOOKS = major >= 26 || (major === 25 && atLeast(1, 0)) 
 export const NATIVE_TYPESCRIPT = Boolean((process.features as { typescript?: unknown }).typescript);
 
 export const NODE_LINE = `Node ${process.versions.node}`;
+
+/** Whether `version` ("22.15.0") is at least `minimum`. */
+export function versionAtLeast(version: string, minimum: string): boolean {
+  const [a, b] = [version, minimum].map((text) => text.replace(/^v/, "").split(".").map(Number)) as [number[], number[]];
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+}
+
+/**
+ * A Node binary of at least `minimum`: the one running the tests when it is,
+ * else the first line of .ci/node-lines that is, from the cache
+ * scripts/node-lines/fetch-node.mjs keeps (downloaded from the npm registry
+ * when missing). For what only newer Node runs, tested on every line.
+ */
+export function nodeAtLeast(minimum: string): string {
+  if (versionAtLeast(process.versions.node, minimum)) return process.execPath;
+  const lines = readFileSync(join(REPO_ROOT, ".ci", "node-lines"), "utf8").split("\n").map((line) => line.replace(/#.*/, "").trim());
+  const version = lines.find((line) => line !== "" && versionAtLeast(line, minimum));
+  if (!version) throw new Error(`no Node >= ${minimum} in .ci/node-lines`);
+  return execFileSync(process.execPath, [join(REPO_ROOT, "scripts", "node-lines", "fetch-node.mjs"), version], { encoding: "utf8", timeout: 600_000 }).trim();
+}
