@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { AxonPushClient } from "../src/client.js";
+import { AxonPushSpanExporter, type AxonPushSpanExporterOptions } from "../src/exporter/index.js";
 import type { OutgoingRequest } from "../src/transport/types.js";
 
 const request: OutgoingRequest = {
@@ -80,5 +81,15 @@ describe("AxonPushClient", () => {
   it("scrubs the key out of any text", () => {
     const client = new AxonPushClient({ apiKey: "ak_live_super_secret", tenantId: "org_9" });
     expect(client.scrubSecrets("key ak_live_super_secret is revoked")).toBe("key [REDACTED] is revoked");
+  });
+});
+
+describe("AxonPushSpanExporter without a client", () => {
+  it("says what it needs (as JavaScript callers get no type error), never showing a key given by mistake", () => {
+    const withoutClient = () => new AxonPushSpanExporter({ apiKey: "ak_live_given_here" } as unknown as AxonPushSpanExporterOptions);
+    expect(withoutClient).toThrow(TypeError);
+    expect(withoutClient).toThrow("AxonPushSpanExporter needs a client: new AxonPushSpanExporter({ client: new AxonPushClient({ apiKey: process.env.AXONPUSH_API_KEY }) })");
+    expect(() => new AxonPushSpanExporter(undefined as unknown as AxonPushSpanExporterOptions)).toThrow("needs a client");
+    expect(() => new AxonPushSpanExporter({ client: new AxonPushClient({ apiKey: "ak_1" }) })).not.toThrow();
   });
 });

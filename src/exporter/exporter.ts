@@ -54,6 +54,7 @@ export class AxonPushSpanExporter implements SpanExporter {
   #shutdownPromise: Promise<void> | undefined;
 
   constructor(options: AxonPushSpanExporterOptions, internals: ExporterInternals = {}) {
+    assertHasClient(options);
     this.client = options.client;
     this.#settings = resolveExporterSettings(options);
     this.environment = this.#settings.environment;
@@ -183,4 +184,17 @@ function asyncResourceWaits(spans: readonly ReadableSpan[]): Promise<void>[] {
     }
   }
   return waits;
+}
+
+/**
+ * A JavaScript caller gets no type error for `new AxonPushSpanExporter({ apiKey })`:
+ * say what is needed instead of failing on an undefined client further in.
+ * By shape, not `instanceof`: an app can load our ESM and CJS builds side by side.
+ */
+function assertHasClient(options: AxonPushSpanExporterOptions | undefined): void {
+  const client = options?.client as Partial<AxonPushClient> | undefined;
+  if (typeof client?.baseUrl === "string" && typeof client.headersFor === "function") return;
+  throw new TypeError(
+    "AxonPushSpanExporter needs a client: new AxonPushSpanExporter({ client: new AxonPushClient({ apiKey: process.env.AXONPUSH_API_KEY }) })",
+  );
 }
