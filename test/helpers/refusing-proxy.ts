@@ -9,6 +9,8 @@
 import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { dialectFor } from "../../src/receiver/api-versions.js";
+import { renderProblem } from "../../src/receiver/problem-body.js";
 
 export interface RefusingProxy {
   readonly url: string;
@@ -28,15 +30,13 @@ export async function startRefusingProxy(targetUrl: string, undeclared: readonly
       const names = req.url === "/event" ? undeclaredIn(body, undeclared) : [];
       if (names.length > 0) {
         refused += 1;
-        const problem = {
-          type: "about:blank",
-          title: "Unprocessable Entity",
-          status: 422,
-          detail: "validation failed",
-          instance: "/event",
+        // Rendered as the receiver's go version renders its own refusals.
+        const problem = renderProblem(dialectFor("go"), 422, {
+          code: "validation_failed",
+          message: "validation failed",
           errors: names.map((name) => ({ location: `body.${name}`, message: "unexpected property" })),
-        };
-        res.writeHead(422, { "content-type": "application/problem+json" }).end(JSON.stringify(problem));
+        }, "/event");
+        res.writeHead(422, { "content-type": problem.contentType }).end(JSON.stringify(problem.body));
         return;
       }
       const forward = http.request(
