@@ -23,7 +23,7 @@
  * functions, embedded as source text, so both sides build the same bodies and
  * the same keys.
  */
-import { bodyWithout, leftOutNames, variantKey } from "../transport/optional-properties.js";
+import { bodyWithout, carriesOptional, leftOutNames, variantKey } from "../transport/optional-properties.js";
 import { refusedPropertyNames } from "../transport/property-refusal.js";
 
 export const SYNC_SENDER_WORKER_SOURCE = String.raw`
@@ -34,6 +34,7 @@ var __name = (target) => target;
 const bodyWithout = ${bodyWithout.toString()};
 const leftOutNames = ${leftOutNames.toString()};
 const variantKey = ${variantKey.toString()};
+const carriesOptional = ${carriesOptional.toString()};
 const refusedPropertyNames = ${refusedPropertyNames.toString()};
 const http = require("node:http");
 const https = require("node:https");
@@ -67,12 +68,6 @@ function withoutRefused(request) {
     body: bodyWithout(request.body, leftOut.filter((name) => optional.leftOut.indexOf(name) === -1)),
     optional: Object.assign({}, optional, { leftOut }),
   };
-}
-
-function carriesAll(request, names) {
-  const optional = request.optional;
-  if (!optional || names.length === 0) return false;
-  return names.every((name) => optional.names.indexOf(name) !== -1 && optional.leftOut.indexOf(name) === -1);
 }
 
 function postOnce(request) {
@@ -115,7 +110,7 @@ async function deliver(original) {
     request = withoutRefused(request);
     const result = await postOnce(request);
     if (result.ok) return true;
-    if (carriesAll(request, result.refused)) {
+    if (carriesOptional(request, result.refused)) {
       // Refused by name: not a retry, a different body; send it again at once.
       for (const name of result.refused) refused.add(name);
       continue;

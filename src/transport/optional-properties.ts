@@ -13,9 +13,9 @@
  * left out: the same event without the same properties always has the same
  * body and the same key, whoever sends it (a retry, the exit path).
  *
- * `bodyWithout`, `leftOutNames` and `variantKey` must stay self-contained
- * (no imports, no helpers, no nested functions): the exit-time worker thread
- * embeds their source text (src/exit/sync-sender-worker.ts).
+ * `bodyWithout`, `leftOutNames`, `variantKey` and `carriesOptional` must stay
+ * self-contained (no imports, no helpers, no nested functions): the exit-time
+ * worker thread embeds their source text (src/exit/sync-sender-worker.ts).
  */
 import type { OutgoingRequest } from "./types.js";
 
