@@ -7,9 +7,9 @@
  * the configured timeout, and a watchdog answers if anything hangs anyway.
  */
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { AxonPushClient } from "../client.js";
 import type { AxonPushOtelConfig } from "../config/index.js";
 import { AxonPushSpanExporter } from "../exporter/index.js";
+import { clientFor, exporterOptionsFor } from "../preload/axonpush-exporter.js";
 import { partialRejection } from "../exporter/otlp-response.js";
 import { createEventTransport } from "../transport/create-transport.js";
 import { RefusedPropertyTransport } from "../transport/refused-property-transport.js";
@@ -40,31 +40,12 @@ function watchdog(timeoutMs: number): { promise: Promise<SendResult>; cancel: ()
 }
 
 export async function sendTestSpan(config: AxonPushOtelConfig, span: ReadableSpan): Promise<SentTestSpan> {
-  const client = new AxonPushClient({
-    apiKey: config.apiKey ?? "",
-    tenantId: config.tenantId,
-    baseUrl: config.baseUrl,
-    timeoutMs: config.timeoutMs,
-    maxRetries: 0,
-  });
+  const client = clientFor(config, { maxRetries: 0 });
   const http = createEventTransport(client, { environment: config.environment, concurrency: 1 });
   // As the exporter wraps its transport: a property this server refuses by name is left out and the span sent again.
   const refusals = refusalsOf(client.baseUrl);
   const transport = new RefusedPropertyTransport(http, refusals);
-  const exporter = new AxonPushSpanExporter(
-    {
-      client,
-      channelId: config.channelId,
-      serviceName: config.serviceName,
-      serviceVersion: config.serviceVersion,
-      environment: config.environment,
-      transport: config.transport,
-      mode: config.mode,
-      redactKeys: [...config.redactKeys],
-      maxContentLength: config.maxContentLength,
-    },
-    { transport: http },
-  );
+  const exporter = new AxonPushSpanExporter(exporterOptionsFor(config, client), { transport: http });
   const scrub = (text: string) => client.scrubSecrets(text);
   const [request] = exporter.prepare([span]);
   if (!request) {

@@ -5,8 +5,8 @@
  */
 import { trace, type TracerProvider } from "@opentelemetry/api";
 import type * as SdkNode from "@opentelemetry/sdk-node";
-import { AxonPushClient } from "../client.js";
 import { AxonPushSpanExporter } from "../exporter/index.js";
+import { clientFor, exporterOptionsFor } from "./axonpush-exporter.js";
 import { PendingSpanProcessor } from "../exit/index.js";
 import { missingRequired } from "../config/resolve.js";
 import type { AxonPushOtelConfig } from "../config/types.js";
@@ -23,28 +23,7 @@ import { requireLazily } from "./lazy-require.js";
 
 function createAxonPushExporter(config: AxonPushOtelConfig): AxonPushSpanExporter | undefined {
   if (missingRequired(config).length > 0) return undefined;
-  const client = new AxonPushClient({
-    apiKey: config.apiKey!,
-    tenantId: config.tenantId,
-    baseUrl: config.baseUrl,
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-  });
-  return new AxonPushSpanExporter({
-    client,
-    channelId: config.channelId,
-    serviceName: config.serviceName,
-    serviceVersion: config.serviceVersion,
-    environment: config.environment,
-    mode: config.mode,
-    maxQueueSize: config.queueSize,
-    redactKeys: [...config.redactKeys],
-    maxContentLength: config.maxContentLength,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
-    // AXONPUSH_TRANSPORT=otlp: the exporter's batched transport (issue 6). Only
-    // passed when chosen, so the default stays exactly the events transport.
-    ...(config.transport === "otlp" ? { transport: config.transport } : {}),
-  });
+  return new AxonPushSpanExporter(exporterOptionsFor(config, clientFor(config)));
 }
 
 /**
