@@ -8,16 +8,16 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
-const [major, minor, patch] = process.versions.node.split(".").map((part) => Number.parseInt(part, 10)) as [number, number, number];
-
-const atLeast = (m: number, p: number) => minor > m || (minor === m && patch >= p);
+const major = Number.parseInt(process.versions.node, 10);
+const nodeIsAtLeast = (minimum: string) => versionAtLeast(process.versions.node, minimum);
 
 /**
  * `module.registerHooks` whose synchronous load hook accepts the nullish
  * CommonJS source import-in-the-middle returns (nodejs/node#59929): 22.22.3,
  * 24.11.1, 25.1.0, 26.0.0 and later. Before that the hooks run on a loader thread.
  */
-export const SYNC_MODULE_HOOKS = major >= 26 || (major === 25 && atLeast(1, 0)) || (major === 24 && atLeast(11, 1)) || (major === 22 && atLeast(22, 3));
+export const SYNC_MODULE_HOOKS =
+  major >= 26 || (major === 25 && nodeIsAtLeast("25.1.0")) || (major === 24 && nodeIsAtLeast("24.11.1")) || (major === 22 && nodeIsAtLeast("22.22.3"));
 
 /** Runs `.ts` files itself (type stripping): `process.features.typescript` is "strip" or "transform". */
 export const NATIVE_TYPESCRIPT = Boolean((process.features as { typescript?: unknown }).typescript);
@@ -38,7 +38,7 @@ export function versionAtLeast(version: string, minimum: string): boolean {
  * when missing). For what only newer Node runs, tested on every line.
  */
 export function nodeAtLeast(minimum: string): string {
-  if (versionAtLeast(process.versions.node, minimum)) return process.execPath;
+  if (nodeIsAtLeast(minimum)) return process.execPath;
   const lines = readFileSync(join(REPO_ROOT, ".ci", "node-lines"), "utf8").split("\n").map((line) => line.replace(/#.*/, "").trim());
   const version = lines.find((line) => line !== "" && versionAtLeast(line, minimum));
   if (!version) throw new Error(`no Node >= ${minimum} in .ci/node-lines`);
