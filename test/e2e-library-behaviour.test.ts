@@ -35,6 +35,14 @@ interface LibraryCase {
 
 // toMatchObject matches these partially, so `seen` is checked only where named.
 const answered = (answer: string) => ({ outcome: "answered", answer });
+/** What the router fixtures answer plain, with or without Express loaded. */
+const ROUTER_ANSWERS = {
+  "/mw-later": answered("middleware answered"),
+  "/route-later": answered("route answered"),
+  "/via-req-next": { ...answered("reached through req.next"), seen: { nextIsReqNext: true } },
+  "/error": answered("error handler saw planned"),
+  "/nested/leaf": { ...answered("leaf answered"), seen: { nextIsReqNext: true, innerNextIsReqNext: true } },
+};
 
 const CASES: LibraryCase[] = [
   {
@@ -54,27 +62,14 @@ const CASES: LibraryCase[] = [
   {
     library: "router (router.handle with a response that is not an EventEmitter; next === req.next)",
     entry: "fixtures/library-behaviour/router",
-    untraced: {
-      "/mw-later": answered("middleware answered"),
-      "/route-later": answered("route answered"),
-      "/via-req-next": { ...answered("reached through req.next"), seen: { nextIsReqNext: true } },
-      "/error": answered("error handler saw planned"),
-      "/nested/leaf": { ...answered("leaf answered"), seen: { nextIsReqNext: true, innerNextIsReqNext: true } },
-      "/nowhere": { outcome: "done" },
-    },
+    untraced: { ...ROUTER_ANSWERS, "/nowhere": { outcome: "done" } },
     spans: ["middleware - answerLater", "request handler - /route-later", "middleware - passViaReqNext", "middleware - answerError", "request handler - /nested/leaf"],
     scopes: [scope("router")],
   },
   {
     library: "express.Router (the same, with Express loaded)",
     entry: "fixtures/library-behaviour/express-router",
-    untraced: {
-      "/mw-later": answered("middleware answered"),
-      "/route-later": answered("route answered"),
-      "/via-req-next": { ...answered("reached through req.next"), seen: { nextIsReqNext: true } },
-      "/error": answered("error handler saw planned"),
-      "/nested/leaf": { ...answered("leaf answered"), seen: { nextIsReqNext: true, innerNextIsReqNext: true } },
-    },
+    untraced: ROUTER_ANSWERS,
     spans: ["middleware - answerLater", "middleware - passViaReqNext", "middleware - compareInner"],
     scopes: [scope("router"), scope("express")],
   },
