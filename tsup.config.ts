@@ -23,8 +23,14 @@ const preloadBundle: Options = {
   esbuildOptions(options) {
     options.mainFields = ["main"];
     options.conditions = [];
+    options.define = { ...options.define, ...BUNDLED };
+    // src/sender/entry-path.ts and sender-lane.ts read `import.meta.url` only where `__dirname` is missing (ESM).
+    options.logOverride = { ...options.logOverride, "empty-import-meta": "silent" };
   },
 };
+
+// Code that finds dist/sender.cjs beside itself once bundled (src/sender/entry-path.ts).
+const BUNDLED = { __AXONPUSH_BUNDLED__: "true" };
 
 // Three artefacts: the library (ESM + CJS + types), the preload entry
 // (ESM for --import, CJS for --require) and the `axonpush-otel` CLI.
@@ -54,6 +60,7 @@ export default defineConfig(recordBundleContents([
     esbuildPlugins: [bootAsSeparateBundlePlugin("./preload/boot.js", "src/preload/boot.ts")],
     // src/preload/lazy-require.ts uses `__filename` in CJS and reads `import.meta.url` only in ESM.
     esbuildOptions(options, context) {
+      options.define = { ...options.define, ...BUNDLED };
       if (context.format === "cjs") options.logOverride = { ...options.logOverride, "empty-import-meta": "silent" };
     },
   },
@@ -94,6 +101,10 @@ export default defineConfig(recordBundleContents([
     outDir: `dist/${LAZY_DIR}`,
     esbuildPlugins: [lazyPiecesPlugin()],
   },
+  // The sender thread's code (src/sender/entry.ts): turning records into requests, HTTP (undici),
+  // retries. Its own file, never loaded by the preload bundle: the thread runs it, and the app's
+  // thread requires it only where no thread can run.
+  { ...preloadBundle, entry: { sender: "src/sender/entry.ts" }, sourcemap: true, noExternal: [/.*/] },
   {
     entry: { cli: "src/cli.ts" },
     format: ["esm"],
@@ -105,5 +116,8 @@ export default defineConfig(recordBundleContents([
     banner: bannerWithEsmRequire("#!/usr/bin/env node"),
     noExternal: BUNDLE_ALL_BUT_DEPENDENCIES,
     splitting: false,
+    esbuildOptions(options) {
+      options.define = { ...options.define, ...BUNDLED };
+    },
   },
 ]));

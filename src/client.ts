@@ -75,6 +75,20 @@ export class AxonPushClient {
     return headers;
   }
 
+  /**
+   * @internal the options that make this client again, key included: the sender thread builds its
+   * own copy from them. A method, not a field, so printing the client still never shows the key.
+   */
+  toOptions(): Required<Pick<AxonPushClientOptions, "apiKey" | "baseUrl" | "timeoutMs" | "maxRetries">> & Pick<AxonPushClientOptions, "tenantId"> {
+    return {
+      apiKey: this.#apiKey,
+      baseUrl: this.baseUrl,
+      timeoutMs: this.timeoutMs,
+      maxRetries: this.maxRetries,
+      ...(this.tenantId ? { tenantId: this.tenantId } : {}),
+    };
+  }
+
   /** @internal replaces the API key, should it ever appear in a server's message, before printing. */
   scrubSecrets(text: string): string {
     return this.#apiKey.length >= 4 ? text.split(this.#apiKey).join("[REDACTED]") : text;

@@ -1,7 +1,7 @@
 import { SpanStatusCode } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { AxonPushClient } from "../src/client.js";
-import { AxonPushSpanExporter } from "../src/exporter/index.js";
+import { preparer } from "./helpers/prepare.js";
 import { createKeyRedactor, REDACTED } from "../src/exporter/redaction.js";
 import { truncateString } from "../src/exporter/truncate.js";
 import { makeSpan } from "./mapping-fixture.js";
@@ -9,7 +9,7 @@ import { makeSpan } from "./mapping-fixture.js";
 const client = new AxonPushClient({ apiKey: "ak_test_secret", tenantId: "tenant_1", baseUrl: "http://127.0.0.1:9" });
 
 function payloadOf(span = makeSpan(), options: { redactKeys?: string[]; maxContentLength?: number } = {}): any {
-  const exporter = new AxonPushSpanExporter({ client, channelId: "ch_1", ...options });
+  const exporter = preparer({ client, channelId: "ch_1", ...options });
   return JSON.parse(exporter.prepare([span])[0]!.body as string).payload;
 }
 

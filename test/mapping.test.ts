@@ -2,15 +2,15 @@ import { diag, DiagLogLevel, SpanKind, SpanStatusCode } from "@opentelemetry/api
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { describe, expect, it } from "vitest";
 import { AxonPushClient } from "../src/client.js";
-import { AxonPushSpanExporter } from "../src/exporter/index.js";
 import type { AxonPushSpanExporterOptions } from "../src/exporter/options.js";
 import { hrTimeToNanosString } from "../src/exporter/hrtime.js";
 import { makeSpan, PARENT_SPAN_ID, SPAN_ID, TRACE_ID } from "./mapping-fixture.js";
+import { preparer, type Preparer } from "./helpers/prepare.js";
 
 const client = new AxonPushClient({ apiKey: "ak_test_secret", tenantId: "tenant_1", baseUrl: "http://127.0.0.1:9" });
 
-function exporterWith(options: Partial<AxonPushSpanExporterOptions> = {}): AxonPushSpanExporter {
-  return new AxonPushSpanExporter({ client, channelId: "ch_1", ...options });
+function exporterWith(options: Partial<AxonPushSpanExporterOptions> = {}): Preparer {
+  return preparer({ client, channelId: "ch_1", ...options });
 }
 
 /** The body that would go on the wire for one span. */

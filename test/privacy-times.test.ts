@@ -7,7 +7,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { AxonPushClient } from "../src/client.js";
 import { MAX_UNIX_NANOS, sendableSpanTimes } from "../src/exporter/hrtime.js";
-import { AxonPushSpanExporter } from "../src/exporter/index.js";
+import { preparer } from "./helpers/prepare.js";
 import { otlpRequest, type OtlpEncoding } from "../src/exporter/otlp-request.js";
 import { createOtlpSpanViewer } from "../src/exporter/otlp-span-view.js";
 import { createPrivacy } from "../src/exporter/privacy.js";
@@ -132,7 +132,7 @@ describe("the SDK's clock under a Date faked at the epoch", () => {
     }
     const readable = span as unknown as ReadableSpan;
     expect(nanos(readable.startTime)).toBeLessThan(0n);
-    const exporter = new AxonPushSpanExporter({ client, channelId: "ch_1" });
+    const exporter = preparer({ client, channelId: "ch_1" });
     const event = JSON.parse(exporter.prepare([readable])[0]!.body as string);
     expect(validateSpanEvent(event)).toBeUndefined();
     expect(event.payload.startTimeUnixNano).toBe("0");
@@ -150,7 +150,7 @@ describe("the SDK's clock under a Date faked at the epoch", () => {
 
 describe("the events transport sends only times the API takes", () => {
   const send = (span: ReadableSpan) => {
-    const exporter = new AxonPushSpanExporter({ client, channelId: "ch_1" });
+    const exporter = preparer({ client, channelId: "ch_1" });
     return JSON.parse(exporter.prepare([span])[0]!.body as string);
   };
 

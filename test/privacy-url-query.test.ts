@@ -3,7 +3,7 @@
 // either transport; names and the rest of the URL are kept.
 import { beforeAll, describe, expect, it } from "vitest";
 import { AxonPushClient } from "../src/client.js";
-import { AxonPushSpanExporter } from "../src/exporter/index.js";
+import { preparer } from "./helpers/prepare.js";
 import { createOtlpSpanViewer } from "../src/exporter/otlp-span-view.js";
 import { otlpRequest } from "../src/exporter/otlp-request.js";
 import { createPrivacy } from "../src/exporter/privacy.js";
@@ -204,7 +204,7 @@ describe("both transports send URLs without their secrets", () => {
     });
 
   it("events: span and event attributes", () => {
-    const exporter = new AxonPushSpanExporter({ client, channelId: "ch_1", redactKeys: ["invite"] });
+    const exporter = preparer({ client, channelId: "ch_1", redactKeys: ["invite"] });
     const body = exporter.prepare([span()])[0]!.body as string;
     for (const secret of ["tok-1", "tok-2", "inv-3", "c-4"]) expect(body).not.toContain(secret);
     const { payload } = JSON.parse(body);
@@ -229,14 +229,14 @@ describe("both transports send URLs without their secrets", () => {
   });
 
   it("a key in AXONPUSH_REDACT_KEYS still hides the whole URL, and URLs are hidden before they are cut", () => {
-    const exporter = new AxonPushSpanExporter({ client, channelId: "ch_1", redactKeys: ["url.full"], maxContentLength: 30 });
+    const exporter = preparer({ client, channelId: "ch_1", redactKeys: ["url.full"], maxContentLength: 30 });
     const { payload } = JSON.parse(exporter.prepare([span()])[0]!.body as string);
     expect(payload.attributes["url.full"]).toBe(REDACTED);
     expect(payload.attributes["http.target"]).toBe("/reset?token=REDACTED&user=ada…[truncated 13 chars]");
   });
 
   it("hides secrets in each string of a URL array, leaving other values alone", () => {
-    const exporter = new AxonPushSpanExporter({ client, channelId: "ch_1" });
+    const exporter = preparer({ client, channelId: "ch_1" });
     const hand = makeSpan({ attributes: { "url.full": ["https://h/a?token=t-5", "https://h/b"], "url.query": 7 as never, "app.url": "https://h/?token=own" } });
     const { payload } = JSON.parse(exporter.prepare([hand])[0]!.body as string);
     expect(payload.attributes["url.full"]).toBe('["https://h/a?token=REDACTED","https://h/b"]');

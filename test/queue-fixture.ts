@@ -72,12 +72,17 @@ export const client = new AxonPushClient({
   baseUrl: "http://127.0.0.1:9",
 });
 
+/**
+ * An exporter whose lane runs on this thread over `transport` (the app's-thread lane: the same Lane
+ * code the sender thread runs, from dist/sender.cjs). `reportIntervalMs` / `firstReportDelayMs`: the
+ * loss report's timing (default 30 s and 1 s).
+ */
 export function exporterOn(
   transport: Transport,
   options: Partial<AxonPushSpanExporterOptions> = {},
-  warningIntervalMs?: number,
+  timing: { reportIntervalMs?: number; firstReportDelayMs?: number } = {},
 ): AxonPushSpanExporter {
-  return new AxonPushSpanExporter({ client, channelId: "ch_q", ...options }, { transport, warningIntervalMs });
+  return new AxonPushSpanExporter({ client, channelId: "ch_q", ...options }, { transport, ...timing });
 }
 
 /** Records every callback invocation, to check "exactly once". */

@@ -1,15 +1,16 @@
 /**
- * Sends the test span once, exactly as the preload would: the exporter maps
- * it into its final request (`prepare`, so nothing is queued and no warning
- * is printed behind our back), and the exporter's own transport stack sends
- * it (auth headers, refused-property resend, one try: a check reports what
+ * Sends the test span once, exactly as the preload would: it becomes its
+ * final request the way the sender builds it (`prepareRequests`, so nothing
+ * is queued and no warning is printed behind our back), and the sender's own
+ * transport stack sends it (auth headers, refused-property resend, one try: a check reports what
  * the server said rather than retrying it away). Bounded: each try stops at
  * the configured timeout, and a watchdog answers if anything hangs anyway.
  */
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { AxonPushOtelConfig } from "../config/index.js";
-import { AxonPushSpanExporter } from "../exporter/index.js";
+import { resolveExporterSettings } from "../exporter/options.js";
 import { clientFor, exporterOptionsFor } from "../preload/axonpush-exporter.js";
+import { prepareRequests } from "../sender/request-maker.js";
 import { partialRejection } from "../exporter/otlp-response.js";
 import { createEventTransport } from "../transport/create-transport.js";
 import { RefusedPropertyTransport } from "../transport/refused-property-transport.js";
@@ -45,11 +46,11 @@ export async function sendTestSpan(config: AxonPushOtelConfig, span: ReadableSpa
   // As the exporter wraps its transport: a property this server refuses by name is left out and the span sent again.
   const refusals = refusalsOf(client.baseUrl);
   const transport = new RefusedPropertyTransport(http, refusals);
-  const exporter = new AxonPushSpanExporter(exporterOptionsFor(config, client), { transport: http });
+  const settings = resolveExporterSettings(exporterOptionsFor(config, client));
   const scrub = (text: string) => client.scrubSecrets(text);
-  const [request] = exporter.prepare([span]);
+  const [request] = prepareRequests(settings, [span], refusals.names).requests;
   if (!request) {
-    await exporter.shutdown();
+    http.close();
     throw new Error("the test span could not be encoded");
   }
   const limit = watchdog(client.timeoutMs * TRIES_ALLOWED + SLACK_MS);
@@ -60,6 +61,6 @@ export async function sendTestSpan(config: AxonPushOtelConfig, span: ReadableSpa
   } finally {
     limit.cancel();
     // Closes the sockets, so the command ends by itself whatever the server does.
-    await exporter.shutdown();
+    transport.close();
   }
 }

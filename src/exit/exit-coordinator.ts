@@ -10,7 +10,7 @@
  * much later) gets a fresh budget at `exit`.
  */
 import { logger } from "../diag.js";
-import { deliverSynchronously } from "./exit-delivery.js";
+import { deliverAtExit } from "./exit-delivery.js";
 import { flushWithDeadline, type FlushOutcome } from "./flush.js";
 import { flushableProvider } from "./provider.js";
 import type { ExitState } from "./types.js";
@@ -94,11 +94,13 @@ export class ExitCoordinator {
   /** Node's `exit` event: synchronous, last chance. */
   onExit(): void {
     const exporter = this.state.exporter;
-    if (!exporter || this.exitForcedByUs) return;
-    const budget = this.ownedDeadline !== undefined ? this.ownedDeadline - this.now() : this.budgetMs;
-    if (budget <= 0) return;
+    if (!exporter) return;
+    // Past an owned deadline (or after we ended a flush that ran out of time) nothing more is sent,
+    // but what is lost is still counted and said.
+    const left = this.ownedDeadline !== undefined ? this.ownedDeadline - this.now() : this.budgetMs;
+    const budget = this.exitForcedByUs ? 0 : Math.max(0, left);
     try {
-      deliverSynchronously({ exporter, pendingSpans: this.state.pendingSpans }, budget);
+      deliverAtExit({ exporter, pendingSpans: this.state.pendingSpans }, budget);
     } catch (error) {
       // Never let our exit work change how the process ends.
       logger.debug(`exit: synchronous delivery failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,69 +1,46 @@
 /**
  * The last chance, in Node's synchronous `exit` event (`process.exit(code)`,
- * an uncaught exception, or the end of a natural exit): gather every span
- * that has ended but is not confirmed delivered, and send it synchronously
- * within the deadline.
+ * an uncaught exception, or the end of a natural exit): every span that has
+ * ended but not been delivered is sent by the sender thread while the app's
+ * thread waits, within the deadline.
  *
- * Two places hold such spans:
- * - the AxonPush exporter's queue and its in-flight requests
- *   (`pendingRequests()`): resent with their own Idempotency-Keys and
- *   dedupKeys, so one the server already stored is recognised as a
- *   duplicate, not stored twice (without the properties the server refused
- *   by name, under the same derived key the exporter used);
- * - spans ended but never handed to the exporter, still in the batch
- *   processor's buffer (`PendingSpanProcessor`): prepared now.
+ * The sender thread already holds what the exporter handed over (queued,
+ * in flight, waiting to retry); spans that ended but never reached the
+ * exporter are still in the batch processor's buffer (`PendingSpanProcessor`)
+ * and are handed over now. Then the thread drains every lane and says what
+ * could not be sent; the app's thread prints it before the process ends.
+ * No second thread is started for this: the one that sends all along does
+ * it (it is started now only if nothing was handed over before).
  */
-import type { OutgoingRequest } from "../transport/types.js";
-import { withoutRefused } from "../transport/optional-properties.js";
-import { refusalsOf } from "../transport/refused-properties.js";
 import { logger } from "../diag.js";
-import { sendSynchronously, type ResolvedRequest, type SyncSendResult } from "./sync-sender.js";
-import type { ExitExporter } from "./types.js";
 import type { PendingSpanProcessor } from "./pending-span-processor.js";
+import type { ExitExporter } from "./types.js";
 
 export interface ExitDeliveryInputs {
   exporter: ExitExporter;
   pendingSpans?: PendingSpanProcessor;
 }
 
-/** Everything still undelivered, as ready-to-send requests. Never throws. */
-export function collectUndelivered(inputs: ExitDeliveryInputs): ResolvedRequest[] {
+/** Hands over what never reached the exporter, drains the sender within `timeoutMs`, says what was lost. Never throws. */
+export function deliverAtExit(inputs: ExitDeliveryInputs, timeoutMs: number): void {
   const { exporter, pendingSpans } = inputs;
-  const requests: OutgoingRequest[] = [];
-  try {
-    requests.push(...exporter.pendingRequests());
-  } catch (error) {
-    logger.debug(`exit: could not read the exporter's queue: ${describe(error)}`);
-  }
   const spans = pendingSpans?.pendingSpans() ?? [];
   if (spans.length > 0) {
     try {
-      requests.push(...exporter.prepare(spans));
-      // They now live in these requests; a second exit pass must not send them again.
+      exporter.handOverAtExit(spans);
+      // They are the sender's now; a second exit pass must not hand them over again.
       pendingSpans?.markHandedOff(spans);
     } catch (error) {
-      logger.debug(`exit: could not prepare ${spans.length} pending spans: ${describe(error)}`);
+      logger.debug(`exit: could not hand over ${spans.length} pending spans: ${describe(error)}`);
     }
   }
-  const refused = refusalsOf(exporter.client.baseUrl).names;
-  return requests.map((request) => resolve(exporter, withoutRefused(request, refused)));
-}
-
-export function deliverSynchronously(inputs: ExitDeliveryInputs, timeoutMs: number): SyncSendResult {
-  const requests = collectUndelivered(inputs);
-  if (requests.length === 0) return { kind: "sent", accepted: 0, elapsedMs: 0 };
-  const result = sendSynchronously(requests, timeoutMs);
-  logger.debug(`exit: ${requests.length} requests sent synchronously: ${JSON.stringify(result)}`);
-  return result;
-}
-
-function resolve(exporter: ExitExporter, request: OutgoingRequest): ResolvedRequest {
-  return {
-    url: exporter.client.baseUrl + request.path,
-    headers: exporter.client.headersFor(request, exporter.environment),
-    body: request.body,
-    ...(request.optional ? { optional: request.optional } : {}),
-  };
+  try {
+    const outcome = exporter.drainAtExit(timeoutMs);
+    logger.debug(`exit: sender drained: ${JSON.stringify(outcome)}`);
+  } catch (error) {
+    logger.debug(`exit: drain failed: ${describe(error)}`);
+  }
+  exporter.sayLossesAtExit();
 }
 
 function describe(error: unknown): string {

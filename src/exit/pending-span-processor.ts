@@ -73,6 +73,19 @@ export class PendingSpanProcessor implements SpanProcessor {
     this.compact();
   }
 
+  /**
+   * The batch processor beside us (after us in the provider's list) has just
+   * dropped the span that ended last, its queue being full: that span will
+   * never be exported, and it was counted as lost, so the exit path must not
+   * send it late either.
+   */
+  forgetLatest(): void {
+    if (this.queue.length <= this.head || this.queue[this.queue.length - 1] === undefined) return;
+    this.queue.pop();
+    this.pendingCount--;
+    this.compact();
+  }
+
   /** How many ended spans the exporter has not received yet. */
   get size(): number {
     return this.pendingCount;

@@ -5,21 +5,17 @@
  * other's internals.
  */
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import type { OutgoingRequest } from "../transport/types.js";
 import type { PendingSpanProcessor } from "./pending-span-processor.js";
 
-/** The members of `AxonPushSpanExporter` the exit path uses (several are @internal). */
+/** The members of `AxonPushSpanExporter` the exit path uses (all but forceFlush are @internal). */
 export interface ExitExporter {
   forceFlush(): Promise<void>;
-  /** Turns spans into prepared requests without queueing them. */
-  prepare(spans: ReadableSpan[]): OutgoingRequest[];
-  /** Every request accepted but not yet settled (queued and in flight). */
-  pendingRequests(): OutgoingRequest[];
-  readonly client: {
-    readonly baseUrl: string;
-    headersFor(request: OutgoingRequest, environment?: string): Record<string, string>;
-  };
-  readonly environment: string | undefined;
+  /** Hands spans that never reached `export()` to the sender, as they are. */
+  handOverAtExit(spans: readonly ReadableSpan[]): void;
+  /** Blocks until the sender thread has sent what it holds, or `budgetMs` has passed. */
+  drainAtExit(budgetMs: number): unknown;
+  /** Says what could not be sent (the thread's lines are printed by drainAtExit; a lane on the app's thread says its own). */
+  sayLossesAtExit(): void;
 }
 
 /** Anything with a forceFlush: the SDK's tracer provider, in practice. */

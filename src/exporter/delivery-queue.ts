@@ -1,34 +1,28 @@
 /**
- * The bounded in-memory queue between `export()` and the network. Holds at
- * most `maxQueueSize` spans (waiting plus being sent; a request counts for
- * the spans it carries, so the bound means the same memory whether each
- * request is one event or one OTLP batch), sends with up to `concurrency`
- * requests in parallel, and settles a request's spans in their batch when
- * its send resolves. With `concurrency` 1 it is also the sync mode's
+ * The sender's bounded in-memory queue between accepted spans and the
+ * network. Holds at most `maxQueueSize` spans (waiting plus being sent; a
+ * request counts for the spans it carries, so the bound means the same
+ * memory whether each request is one event or one OTLP batch), sends with up
+ * to `concurrency` requests in parallel, and reports each request's result
+ * when its send resolves. With `concurrency` 1 it is also the sync mode's
  * strictly ordered sender.
  */
 import type { OutgoingRequest, SendResult, Transport } from "../transport/types.js";
-import type { BatchSettlement } from "./batch-settlement.js";
-
-interface Entry {
-  readonly request: OutgoingRequest;
-  readonly batch: BatchSettlement;
-}
 
 export interface DeliveryQueueOptions {
   transport: Transport;
   maxQueueSize: number;
   concurrency: number;
-  /** Every settled send, for diagnostics. */
-  onResult?: (request: OutgoingRequest, result: SendResult) => void;
+  /** Every settled send: the request and how it ended. */
+  onSettled: (request: OutgoingRequest, result: SendResult) => void;
 }
 
 export class DeliveryQueue {
   readonly #options: DeliveryQueueOptions;
   // Array + head index: O(1) dequeue without Array#shift's copying on long queues.
-  #waiting: (Entry | undefined)[] = [];
+  #waiting: (OutgoingRequest | undefined)[] = [];
   #head = 0;
-  readonly #sending = new Set<Entry>();
+  readonly #sending = new Set<OutgoingRequest>();
   /** Spans in the waiting and sending requests. */
   #heldSpans = 0;
   #idleWaiters: (() => void)[] = [];
@@ -52,21 +46,19 @@ export class DeliveryQueue {
   }
 
   /**
-   * Accepts requests in order while their spans fit. From the first that does
-   * not fit, the rest are refused: their batch is told their spans failed, and
-   * the number of refused spans is returned for the drop count.
+   * Accepts requests in order while their spans fit. From the first that
+   * does not fit, the rest are refused; returns the number of refused spans.
    */
-  enqueue(requests: readonly OutgoingRequest[], batch: BatchSettlement): number {
+  enqueue(requests: readonly OutgoingRequest[]): number {
     let refused = 0;
     for (const request of requests) {
       if (refused === 0 && this.#heldSpans + request.spanCount <= this.#options.maxQueueSize) {
-        this.#waiting.push({ request, batch });
+        this.#waiting.push(request);
         this.#heldSpans += request.spanCount;
       } else {
         refused += request.spanCount;
       }
     }
-    if (refused > 0) batch.failed(refused);
     this.#pump();
     return refused;
   }
@@ -79,35 +71,33 @@ export class DeliveryQueue {
 
   /** Every accepted request not yet settled, oldest first. */
   pending(): OutgoingRequest[] {
-    const out: OutgoingRequest[] = [];
-    for (const entry of this.#sending) out.push(entry.request);
-    for (let i = this.#head; i < this.#waiting.length; i++) out.push(this.#waiting[i]!.request);
+    const out: OutgoingRequest[] = [...this.#sending];
+    for (let i = this.#head; i < this.#waiting.length; i++) out.push(this.#waiting[i]!);
     return out;
   }
 
-  /** Gives up on everything still waiting (shutdown past its deadline): their batches fail now. */
-  abandonWaiting(): void {
+  /** Gives up on everything still waiting (a deadline passed); returns how many spans they carried. */
+  abandonWaiting(): number {
     const abandoned = this.#waiting.slice(this.#head);
     this.#waiting = [];
     this.#head = 0;
-    for (const entry of abandoned) {
-      if (!entry) continue;
-      this.#heldSpans -= entry.request.spanCount;
-      entry.batch.failed(entry.request.spanCount);
-    }
+    let spans = 0;
+    for (const request of abandoned) if (request) spans += request.spanCount;
+    this.#heldSpans -= spans;
     this.#notifyIfIdle();
+    return spans;
   }
 
   #pump(): void {
     while (this.#sending.size < this.#options.concurrency && this.#head < this.#waiting.length) {
-      const entry = this.#waiting[this.#head]!;
+      const request = this.#waiting[this.#head]!;
       this.#waiting[this.#head] = undefined;
       this.#head += 1;
-      this.#sending.add(entry);
-      this.#options.transport.send(entry.request).then(
-        (result) => this.#settle(entry, result),
-        // Transports never reject by contract; a broken one still must not strand a batch.
-        (error: unknown) => this.#settle(entry, { kind: "failure", message: String(error) }),
+      this.#sending.add(request);
+      this.#options.transport.send(request).then(
+        (result) => this.#settle(request, result),
+        // Transports never reject by contract; a broken one still must not strand a request.
+        (error: unknown) => this.#settle(request, { kind: "failure", message: String(error) }),
       );
     }
     if (this.#head === this.#waiting.length) {
@@ -120,13 +110,11 @@ export class DeliveryQueue {
     }
   }
 
-  #settle(entry: Entry, result: SendResult): void {
-    if (!this.#sending.delete(entry)) return;
-    this.#heldSpans -= entry.request.spanCount;
-    if (result.kind === "success") entry.batch.delivered(entry.request.spanCount);
-    else entry.batch.failed(entry.request.spanCount);
+  #settle(request: OutgoingRequest, result: SendResult): void {
+    if (!this.#sending.delete(request)) return;
+    this.#heldSpans -= request.spanCount;
     try {
-      this.#options.onResult?.(entry.request, result);
+      this.#options.onSettled(request, result);
     } finally {
       this.#pump();
       this.#notifyIfIdle();

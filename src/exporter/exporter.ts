@@ -1,56 +1,46 @@
 /**
  * AxonPushSpanExporter: OpenTelemetry spans → AxonPush, as `app.span` events
  * (one `POST /event` per span, the default) or as OTLP batches
- * (`transport: "otlp"`, one `POST /v1/traces` per batch). The two differ only
- * in how spans become requests (request-builders.ts); queue, retries,
- * reporting and the exit path are shared.
+ * (`transport: "otlp"`, one `POST /v1/traces` per batch).
  *
- * On the caller, `export()` only maps the spans to their final requests and
- * puts them in a bounded queue; the network work happens afterwards (see
- * delivery-queue.ts), and the batch's callback fires when its events are
- * settled. Every path calls the callback exactly once, and nothing here
- * throws into the application.
+ * On the app's thread, `export()` only turns each span into a plain record
+ * and hands the batch to the sender (one message), then answers: the batch
+ * processor never waits for the network, and its queue never fills behind a
+ * slow request. Building the requests, HTTP, retries, the bounded queue
+ * (AXONPUSH_QUEUE_SIZE) and reporting run on the process's sender thread
+ * (src/sender/). `forceFlush()` and `shutdown()` resolve once the sender has
+ * settled everything handed over before them. Every path calls the callback
+ * exactly once, and nothing here throws into the application.
  */
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { AxonPushClient } from "../client.js";
 import { logger } from "../diag.js";
-import { createEventTransport } from "../transport/create-transport.js";
-import { refusalsOf } from "../transport/refused-properties.js";
-import { RefusedPropertyTransport } from "../transport/refused-property-transport.js";
-import type { OutgoingRequest, Transport } from "../transport/types.js";
-import { BatchSettlement } from "./batch-settlement.js";
-import { DeliveryQueue } from "./delivery-queue.js";
+import type { LossCause } from "../sender/losses.js";
+import { proxySettingsFrom } from "../sender/proxy-settings.js";
+import { RecordMaker } from "../sender/records.js";
+import { SenderLane, type SenderLaneSeams } from "../sender/sender-lane.js";
+import type { ExitDrainOutcome } from "../sender/sender-thread.js";
 import { resolveExporterSettings, type AxonPushSpanExporterOptions, type ExporterSettings } from "./options.js";
-import { createPrivacy } from "./privacy.js";
-import { partialRejection } from "./otlp-response.js";
-import { ProblemReporter } from "./problem-reporter.js";
-import { createRequestBuilder, type RequestBuilder } from "./request-builders.js";
-import { createResourceMapper } from "./resource.js";
 import { settlesWithin } from "./settles-within.js";
 
-/** @internal seams for tests; not part of the public options. */
-export interface ExporterInternals {
-  transport?: Transport;
-  warningIntervalMs?: number;
+/** @internal seams; not part of the public options. */
+export interface ExporterInternals extends SenderLaneSeams {
+  /** AXONPUSH_DEBUG (the preload): the sender's counters are said on stderr. */
+  debug?: boolean;
 }
 
 export class AxonPushSpanExporter implements SpanExporter {
-  /** @internal for the exit path */
+  /** @internal */
   readonly client: AxonPushClient;
-  /** @internal for the exit path */
+  /** @internal */
   readonly environment: string | undefined;
   readonly #settings: ExporterSettings;
-  readonly #builder: RequestBuilder;
-  readonly #transport: Transport;
-  readonly #queue: DeliveryQueue;
-  readonly #reporter: ProblemReporter;
-  /** Batches waiting for their resource's asynchronous attributes before being mapped. */
-  readonly #resourceWaits = new Map<Promise<void>, BatchSettlement>();
-  /** Requests cut off by the shutdown deadline: still undelivered, kept for the exit path. */
-  #abandoned: OutgoingRequest[] = [];
+  readonly #records = new RecordMaker();
+  readonly #lane: SenderLane;
+  /** Batches waiting for their resource's asynchronous attributes before being handed over. */
+  readonly #resourceWaits = new Set<Promise<void>>();
   #stopped = false;
-  #closed = false;
   #shutdownPromise: Promise<void> | undefined;
 
   constructor(options: AxonPushSpanExporterOptions, internals: ExporterInternals = {}) {
@@ -58,51 +48,30 @@ export class AxonPushSpanExporter implements SpanExporter {
     this.client = options.client;
     this.#settings = resolveExporterSettings(options);
     this.environment = this.#settings.environment;
-    const privacy = createPrivacy(this.#settings.redactKeys, this.#settings.maxContentLength);
-    // What this server refused by name so far (shared by everything sending to it): left out of every body.
-    const refusals = refusalsOf(this.client.baseUrl);
-    this.#builder = createRequestBuilder(this.#settings, privacy, createResourceMapper(this.#settings, privacy), refusals.names);
-    this.#transport = new RefusedPropertyTransport(
-      internals.transport ??
-        createEventTransport(this.client, { environment: this.environment, concurrency: this.#settings.concurrency }),
-      refusals,
+    this.#lane = new SenderLane(
+      { client: this.client.toOptions(), exporter: this.#settings, proxy: proxySettingsFrom(), debug: internals.debug ?? false },
+      internals,
     );
-    this.#reporter = new ProblemReporter({
-      maxQueueSize: this.#settings.maxQueueSize,
-      scrub: (text) => this.client.scrubSecrets(text),
-      intervalMs: internals.warningIntervalMs,
-      configured: { tenantId: this.client.tenantId !== undefined, channelId: this.#settings.channelId !== undefined },
-    });
-    this.#queue = new DeliveryQueue({
-      transport: this.#transport,
-      maxQueueSize: this.#settings.maxQueueSize,
-      concurrency: this.#settings.concurrency,
-      onResult: (request, result) => {
-        if (this.#closed) return;
-        const partial = partialRejection(request, result);
-        if (partial) this.#reporter.undelivered(partial.result, partial.rejectedSpans);
-        else this.#reporter.undelivered(result, request.spanCount);
-      },
-    });
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.#stopped) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error("axonpush-otel: exporter is shut down") });
+      this.#lane.countLoss("shutdown", spans.length);
+      answer(resultCallback, { code: ExportResultCode.FAILED, error: new Error("axonpush-otel: exporter is shut down") });
       return;
     }
-    const batch = new BatchSettlement(spans.length, resultCallback);
     const waits = asyncResourceWaits(spans);
     if (waits.length === 0) {
-      this.#accept(spans, batch);
+      this.#handOver(spans);
+      answer(resultCallback, { code: ExportResultCode.SUCCESS });
       return;
     }
-    // Resource detection is still running: wait for it off the caller, then map with the full resource.
+    // Resource detection is still running: wait for it off the caller, then hand over with the full resource.
     const wait: Promise<void> = Promise.all(waits).then(
-      () => this.#acceptLater(spans, batch, wait),
-      () => this.#acceptLater(spans, batch, wait),
+      () => this.#handOverLater(spans, wait, resultCallback),
+      () => this.#handOverLater(spans, wait, resultCallback),
     );
-    this.#resourceWaits.set(wait, batch);
+    this.#resourceWaits.add(wait);
   }
 
   forceFlush(): Promise<void> {
@@ -114,62 +83,71 @@ export class AxonPushSpanExporter implements SpanExporter {
     return this.#shutdownPromise;
   }
 
-  /** @internal for the exit path: turn spans into prepared requests without queueing them */
-  prepare(spans: ReadableSpan[]): OutgoingRequest[] {
-    return this.#builder.build(spans).requests;
+  /** @internal where this exporter sends from: the sender thread, or the app's thread (fallback). */
+  get sendingFrom(): "thread" | "app-thread" | "not-started" {
+    return this.#lane.where;
   }
 
-  /** @internal for the exit path: every request accepted but not yet settled (queued + in flight, and those cut off by the shutdown deadline) */
-  pendingRequests(): OutgoingRequest[] {
-    return [...new Set([...this.#abandoned, ...this.#queue.pending()])];
+  /** @internal the exit path: spans that never reached `export()`, handed over as they are (no waiting). */
+  handOverAtExit(spans: readonly ReadableSpan[]): void {
+    if (spans.length > 0) this.#handOver(spans);
   }
 
-  /** @internal spans dropped so far because the queue was full */
-  get droppedSpanCount(): number {
-    return this.#reporter.droppedCount;
+  /** @internal the exit path: blocks until the sender thread has sent what it holds, or the budget is spent. */
+  drainAtExit(budgetMs: number): ExitDrainOutcome {
+    return this.#lane.drainAtExit(budgetMs);
   }
 
-  /** @internal spans held right now (waiting plus being sent); never above maxQueueSize */
-  get queueSize(): number {
-    return this.#queue.size;
+  /** @internal the exit path, once the sender thread has drained (or could not): what this lane still holds is said. */
+  sayLossesAtExit(): void {
+    this.#lane.sayLossesAtExit();
   }
 
-  #accept(spans: ReadableSpan[], batch: BatchSettlement): void {
+  /** @internal spans lost on the app's thread before the exporter saw them (the batch processor's full queue). */
+  countLoss(cause: LossCause, count: number): void {
+    this.#lane.countLoss(cause, count);
+  }
+
+  #handOver(spans: readonly ReadableSpan[]): void {
     try {
-      const { requests, failedSpans } = this.#builder.build(spans);
-      if (failedSpans > 0) batch.failed(failedSpans);
-      this.#reporter.dropped(this.#queue.enqueue(requests, batch));
+      this.#lane.handOver(this.#records.toRecords(spans));
     } catch (error) {
-      logger.error("could not queue spans", error);
-      batch.failRemaining();
+      logger.error("could not hand spans over to the sender", error);
+      this.#lane.countLoss("unencodable", spans.length);
     }
   }
 
-  #acceptLater(spans: ReadableSpan[], batch: BatchSettlement, wait: Promise<void>): void {
+  #handOverLater(spans: ReadableSpan[], wait: Promise<void>, resultCallback: (result: ExportResult) => void): void {
     this.#resourceWaits.delete(wait);
-    if (this.#closed) batch.failRemaining();
-    else this.#accept(spans, batch);
+    this.#handOver(spans);
+    answer(resultCallback, { code: ExportResultCode.SUCCESS });
   }
 
   async #flush(): Promise<void> {
-    while (this.#resourceWaits.size > 0) await Promise.all([...this.#resourceWaits.keys()]);
-    await this.#queue.whenIdle();
+    while (this.#resourceWaits.size > 0) await Promise.all([...this.#resourceWaits]);
+    await this.#lane.flush();
   }
 
   async #shutdown(): Promise<void> {
+    const deadline = Date.now() + this.#settings.shutdownTimeoutMs;
+    // A resource detector that never finishes must not hold the shutdown past its deadline.
+    await settlesWithin(
+      (async () => {
+        while (this.#resourceWaits.size > 0) await Promise.all([...this.#resourceWaits]);
+      })(),
+      this.#settings.shutdownTimeoutMs,
+    );
     this.#stopped = true;
-    const drained = await settlesWithin(this.#flush(), this.#settings.shutdownTimeoutMs);
-    if (!drained) {
-      this.#abandoned = this.#queue.pending();
-      logger.debug(`shutdown deadline passed with ${this.#abandoned.length} request(s) undelivered`);
-      this.#queue.abandonWaiting();
-      // A resource detector that never finishes must not leave its batches without an answer.
-      for (const batch of this.#resourceWaits.values()) batch.failRemaining();
-    }
-    this.#reporter.close();
-    this.#closed = true;
-    // In-flight sends resolve as failures once their sockets are destroyed; their batches fail then.
-    this.#transport.close();
+    await this.#lane.shutdown(Math.max(0, deadline - Date.now()));
+  }
+}
+
+function answer(resultCallback: (result: ExportResult) => void, result: ExportResult): void {
+  try {
+    resultCallback(result);
+  } catch (error) {
+    // The callback belongs to the span processor; its failure must not become ours.
+    logger.error("export result callback threw", error);
   }
 }
 
@@ -193,7 +171,7 @@ function asyncResourceWaits(spans: readonly ReadableSpan[]): Promise<void>[] {
  */
 function assertHasClient(options: AxonPushSpanExporterOptions | undefined): void {
   const client = options?.client as Partial<AxonPushClient> | undefined;
-  if (typeof client?.baseUrl === "string" && typeof client.headersFor === "function") return;
+  if (typeof client?.baseUrl === "string" && typeof client.headersFor === "function" && typeof client.toOptions === "function") return;
   throw new TypeError(
     "AxonPushSpanExporter needs a client: new AxonPushSpanExporter({ client: new AxonPushClient({ apiKey: process.env.AXONPUSH_API_KEY }) })",
   );

@@ -23,7 +23,7 @@ import { requireLazily } from "./lazy-require.js";
 
 function createAxonPushExporter(config: AxonPushOtelConfig): AxonPushSpanExporter | undefined {
   if (missingRequired(config).length > 0) return undefined;
-  return new AxonPushSpanExporter(exporterOptionsFor(config, clientFor(config)));
+  return new AxonPushSpanExporter(exporterOptionsFor(config, clientFor(config)), { debug: config.debug });
 }
 
 /**

@@ -1,17 +1,17 @@
 /**
- * The transport stack the exporter uses, innermost first: one HTTP try with
- * tracing suppressed, then retries with backoff around it, then a breaker
- * that fails fast while the backend cannot be reached at all.
+ * The transport stack a lane sends through, innermost first: one HTTP try
+ * (undici), tracing suppressed around it when it runs on the app's thread,
+ * then retries with backoff around it, then a breaker that fails fast while
+ * the backend cannot be reached at all.
  */
 import type { AxonPushClient } from "../client.js";
 import { CircuitBreakerTransport } from "./circuit-breaker.js";
-import { HttpTransport } from "./http-transport.js";
 import { RetryingTransport } from "./retrying-transport.js";
-import { withTracingSuppressed } from "./suppress-tracing.js";
 import type { Transport } from "./types.js";
+import { UndiciTransport, type ProxyOptions } from "./undici-transport.js";
 
 /**
- * Upper bound for all tries of one event, so a sick backend cannot pin queue slots; equal to
+ * Upper bound for all tries of one request, so a sick backend cannot pin queue slots; equal to
  * the BatchSpanProcessor's default export timeout, past which nobody waits for the result anyway.
  */
 export const DEFAULT_REQUEST_DEADLINE_MS = 30_000;
@@ -23,16 +23,20 @@ export interface EventTransportOptions {
   environment?: string;
   /** Parallel requests; also the connection pool's size. */
   concurrency: number;
+  proxy?: ProxyOptions;
+  /** Around each single try (the app's thread suppresses tracing of our own requests with it). */
+  wrap?: (transport: Transport) => Transport;
 }
 
 export function createEventTransport(client: AxonPushClient, options: EventTransportOptions): Transport {
-  const http = new HttpTransport({
+  const http = new UndiciTransport({
     baseUrl: client.baseUrl,
     headersFor: (request) => client.headersFor(request, options.environment),
     timeoutMs: client.timeoutMs,
-    maxSockets: options.concurrency,
+    connections: options.concurrency,
+    proxy: options.proxy,
   });
-  const retrying = new RetryingTransport(withTracingSuppressed(http), {
+  const retrying = new RetryingTransport(options.wrap ? options.wrap(http) : http, {
     maxRetries: client.maxRetries,
     deadlineMs: DEFAULT_REQUEST_DEADLINE_MS,
   });

@@ -1,0 +1,189 @@
+/**
+ * One exporter's side of the sender, on the app's thread: hands record
+ * batches over (one message per `export()`), asks for flushes and the
+ * shutdown, and counts what is lost before the sender sees it.
+ *
+ * Normally the lane lives on the process's sender thread. Where that thread
+ * cannot run, or once it has died, the same Lane code runs here on the
+ * app's thread instead (loaded from dist/sender.cjs), with tracing
+ * suppressed around our own requests, and what the dead thread held is
+ * counted as lost and said.
+ */
+import { createRequire } from "node:module";
+import { logger } from "../diag.js";
+import { withTracingSuppressed } from "../transport/suppress-tracing.js";
+import type { Transport } from "../transport/types.js";
+import type { Notice } from "./delivery-reporter.js";
+import type { Lane, LaneSeams } from "./lane.js";
+import type { LossCause, LossCounts } from "./losses.js";
+import type { LaneSettings } from "./protocol.js";
+import type { RecordBatch } from "./records.js";
+import { senderEntryPath } from "./entry-path.js";
+import { say, senderThread, type ExitDrainOutcome, type SenderThread } from "./sender-thread.js";
+
+export interface SenderLaneSeams {
+  /** Send on the app's thread through this transport (tests): no sender thread at all. */
+  transport?: Transport;
+  /** Another sender thread than the process's (tests). */
+  thread?: SenderThread;
+  /** Test seams for the reporter's timing (app's-thread lanes only). */
+  reportIntervalMs?: number;
+  firstReportDelayMs?: number;
+}
+
+let nextLaneId = 1;
+
+export class SenderLane {
+  readonly #settings: LaneSettings;
+  readonly #seams: SenderLaneSeams;
+  readonly #id = nextLaneId++;
+  readonly #thread: SenderThread | undefined;
+  /** [0]: spans the thread took off the channel; [1]: spans its lane holds (protocol.ts). */
+  readonly #shared = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  /** Spans posted to the thread, modulo 2^32 like the thread's count. */
+  #posted = 0;
+  #opened = false;
+  #local: Lane | undefined;
+  /** Cumulative losses counted here, sent with the next hand-over when they changed. */
+  readonly #appLosses: Partial<LossCounts> = {};
+  #appLossesChanged = false;
+  #exiting = false;
+  #stopForGone: (() => void) | undefined;
+
+  constructor(settings: LaneSettings, seams: SenderLaneSeams = {}) {
+    this.#settings = settings;
+    this.#seams = seams;
+    this.#thread = seams.transport ? undefined : (seams.thread ?? senderThread());
+    if (settings.debug) this.#thread?.showDebugLines();
+  }
+
+  /** Where this lane sends from: the sender thread, or the app's thread. */
+  get where(): "thread" | "app-thread" | "not-started" {
+    if (this.#local) return "app-thread";
+    return this.#opened ? "thread" : "not-started";
+  }
+
+  /** Spans lost on the app's thread before the sender saw them; cumulative. */
+  countLoss(cause: LossCause, count: number): void {
+    if (count <= 0) return;
+    this.#appLosses[cause] = (this.#appLosses[cause] ?? 0) + count;
+    this.#appLossesChanged = true;
+  }
+
+  handOver(batch: RecordBatch): void {
+    const local = this.#local ?? (this.#open() ? undefined : this.#fallBack());
+    const appLosses = this.#takeAppLosses();
+    if (local) {
+      local.accept(batch, appLosses);
+      return;
+    }
+    const count = batch.spans.length + batch.unreadable;
+    // What the thread has not taken yet is bounded too: a sender that cannot keep up must not grow the channel.
+    const untaken = (this.#posted - Atomics.load(this.#shared, 0)) | 0;
+    if (count > 0 && untaken + count > this.#handOverLimit) {
+      this.countLoss("queueFull", batch.spans.length);
+      return;
+    }
+    if (this.#thread!.post({ type: "spans", lane: this.#id, batch, ...(appLosses ? { appLosses } : {}) })) {
+      this.#posted = (this.#posted + count) | 0;
+      return;
+    }
+    // The thread went away between the check and the post.
+    this.#fallBack().accept(batch, appLosses);
+  }
+
+  /** Resolves once everything handed over so far has settled (or the thread is gone). */
+  async flush(): Promise<void> {
+    if (!this.#local && this.#opened) {
+      await this.#thread!.ask((id) => ({ type: "flush", lane: this.#id, id }));
+    }
+    await this.#local?.flush();
+  }
+
+  async shutdown(timeoutMs: number): Promise<void> {
+    if (!this.#local && this.#opened) {
+      await this.#thread!.ask((id) => ({ type: "shutdown", lane: this.#id, id, timeoutMs }));
+    }
+    await this.#local?.shutdown(timeoutMs);
+    this.#stopForGone?.();
+  }
+
+  /** At Node's `exit` event: the thread (shared by every lane) sends what it holds; the app's thread blocks meanwhile. */
+  drainAtExit(budgetMs: number): ExitDrainOutcome {
+    if (this.#local || !this.#opened || !this.#thread) return { kind: "not-running", elapsedMs: 0 };
+    return this.#thread.drainForExit(budgetMs);
+  }
+
+  /**
+   * At Node's `exit` event, after every lane has handed over what is left
+   * (the thread drains them all at once: SenderThread.drainForExit). A lane
+   * running on the app's thread cannot send any more: what it holds is
+   * counted and said now.
+   */
+  sayLossesAtExit(): void {
+    this.#exiting = true;
+    const local = this.#local;
+    if (!local) return;
+    const appLosses = this.#takeAppLosses();
+    if (appLosses) local.reporter.appLosses(appLosses);
+    local.reporter.lost("exitBudget", local.held);
+    local.reporter.sayNow("before exit");
+  }
+
+  /** Whether a hand-over now would go to the thread (starting it if needed). */
+  #open(): boolean {
+    const thread = this.#thread;
+    if (!thread) return false;
+    if (this.#opened) return thread.state === "running";
+    if (!thread.ensureStarted()) return false;
+    if (!thread.post({ type: "open", lane: this.#id, settings: this.#settings, shared: this.#shared.buffer as SharedArrayBuffer })) return false;
+    this.#opened = true;
+    thread.allowAtExit(this.#settings.exporter.shutdownTimeoutMs);
+    this.#stopForGone = thread.onGone(() => this.#threadGone());
+    return true;
+  }
+
+  #threadGone(): void {
+    // What the thread never took, and what its lane held: gone with it.
+    const lost = ((this.#posted - Atomics.load(this.#shared, 0)) | 0) + Atomics.load(this.#shared, 1);
+    this.countLoss("senderGone", lost);
+    this.#fallBack();
+  }
+
+  #fallBack(): Lane {
+    if (this.#local) return this.#local;
+    const notice: Notice = (level, line) => say(level, line, this.#settings.debug, this.#exiting);
+    const seams: LaneSeams = {
+      notice,
+      transport: this.#seams.transport,
+      wrapTransport: withTracingSuppressed,
+      reportIntervalMs: this.#seams.reportIntervalMs,
+      firstReportDelayMs: this.#seams.firstReportDelayMs,
+    };
+    const { Lane: LaneClass } = loadSenderModule(this.#thread);
+    this.#local = new LaneClass(this.#settings, seams);
+    if (!this.#seams.transport) logger.debug("sending on the app's thread");
+    return this.#local;
+  }
+
+  #takeAppLosses(): Partial<LossCounts> | undefined {
+    if (!this.#appLossesChanged) return undefined;
+    this.#appLossesChanged = false;
+    return { ...this.#appLosses };
+  }
+
+  get #handOverLimit(): number {
+    return 2 * this.#settings.exporter.maxQueueSize;
+  }
+}
+
+interface SenderModule {
+  Lane: typeof Lane;
+}
+
+/** dist/sender.cjs on the app's thread: the same Lane the thread runs. */
+function loadSenderModule(thread: SenderThread | undefined): SenderModule {
+  // In the CJS builds `__filename` exists; in the ESM build, `import.meta.url` does.
+  const requireHere = createRequire(typeof __filename === "string" ? __filename : import.meta.url);
+  return requireHere(thread?.entry ?? senderEntryPath()) as SenderModule;
+}
