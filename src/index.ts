@@ -13,7 +13,7 @@ export type {
 } from "./receiver/index.js";
 export { AxonPushClient } from "./client.js";
 export type { AxonPushClientOptions } from "./client.js";
-export { AxonPushSpanExporter } from "./exporter/index.js";
+export { AxonPushSpanExporter, AxonPushBatchSpanProcessor } from "./exporter/index.js";
 export type { AxonPushSpanExporterOptions } from "./exporter/index.js";
 export { start } from "./start.js";
 export type { AxonPushOtelHandle, StartOptions } from "./start.js";

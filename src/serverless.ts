@@ -16,6 +16,7 @@ import { logger } from "./diag.js";
 import { flushWithDeadline } from "./exit/flush.js";
 import { flushableProvider } from "./exit/provider.js";
 import { markHandlerWrapped } from "./exit/serverless-advice.js";
+import { flushEverySenderLane } from "./sender/sender-lane.js";
 
 export interface FlushAfterInvocationOptions {
   /** Longest the flush may add to an invocation; default 2000 ms. */
@@ -65,8 +66,10 @@ export function flushAfterInvocation<H extends AnyFunction>(
 
 async function flushGlobalProvider(timeoutMs: number): Promise<void> {
   const provider = flushableProvider(trace.getTracerProvider());
-  if (!provider) return;
-  const outcome = await flushWithDeadline({ provider }, { timeoutMs, keepAlive: false });
+  // The provider's processors hand their spans to the sender; then every exporter of ours waits for delivery
+  // (an AxonPushSpanExporter on a plain BatchSpanProcessor would otherwise be left sending).
+  const senders = { forceFlush: flushEverySenderLane };
+  const outcome = await flushWithDeadline({ provider, exporter: senders }, { timeoutMs, keepAlive: false });
   if (outcome !== "flushed") logger.debug(`flushAfterInvocation: flush ${outcome} (timeout ${timeoutMs} ms)`);
 }
 

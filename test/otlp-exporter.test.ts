@@ -2,11 +2,11 @@
 // BatchSpanProcessor, real HTTP, the local receiver's /v1/traces. Same
 // guarantees as the events transport: forceFlush drains, retries keep the
 // Idempotency-Key, Retry-After is honoured, 401 is told once, the queue is
-// bounded (in spans), and the exit path finds and resends the OTLP requests.
+// bounded (in spans), and every lost span is counted (the exit path is in
+// exit-delivery.test.ts and exit-otlp.test.ts).
 // Accepted by every API version (go, production; nest, the first backend).
 import { context, SpanKind, trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
-import { collectUndelivered } from "../src/exit/exit-delivery.js";
 import { SUITE_APIS } from "./helpers/api-versions.js";
 import { useExporterHarness } from "./helpers/exporter-harness.js";
 
@@ -51,34 +51,6 @@ describe.each(SUITE_APIS)('transport: "otlp" against the %s API', (api) => {
     expect(llm.attributes).toEqual({ prompt_tokens: "128", "http.request.header.authorization": "[REDACTED]" });
     expect(llm.resource).toMatchObject({ "service.name": "checkout-api", "deployment.environment": "staging", "host.name": "box-7" });
   });
-
-  it("gives the exit path its OTLP requests, which resend as they are", async () => {
-    const { exporter } = setUp({ exporter: { shutdownTimeoutMs: 100 } });
-    receiver.failNext({ hang: true });
-    exporter.export(endedSpans(7, "in-flight"), () => {});
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const pending = exporter.pendingRequests();
-    expect(pending.map((r) => [r.path, r.spanCount])).toEqual([["/v1/traces", 7]]);
-
-    const prepared = exporter.prepare(endedSpans(3, "buffered"));
-    expect(prepared.map((r) => [r.path, r.contentType, r.spanCount])).toEqual([["/v1/traces", "application/x-protobuf", 3]]);
-
-    const resolved = collectUndelivered({ exporter });
-    expect(resolved).toHaveLength(1);
-    expect(resolved[0]!.url).toBe(`${receiver.url}/v1/traces`);
-    expect(resolved[0]!.headers).toMatchObject({ "X-Axonpush-Channel": "ch_otlp", "Idempotency-Key": pending[0]!.idempotencyKey });
-    // Send it the way the exit-time sender does, twice.
-    for (let i = 0; i < 2; i++) {
-      const response = await fetch(resolved[0]!.url, { method: "POST", headers: resolved[0]!.headers, body: resolved[0]!.body });
-      expect(response.status).toBe(200);
-    }
-    const names = new Set(receiver.spans().map((s) => s.name));
-    expect([...names].sort()).toEqual(Array.from({ length: 7 }, (_, i) => `in-flight-${i}`).sort());
-    // nest replays on the Idempotency-Key: the second is not a new batch. go ignores the key and
-    // OTLP has no dedupKey: a batch the server already stored is stored again (the events
-    // transport's dedupKey is what makes a resend safe there).
-    expect(receiver.events).toHaveLength(api === "nest" ? 1 : 2);
-  });
 });
 
 describe('transport: "otlp", the channel', () => {
@@ -117,25 +89,25 @@ describe('transport: "otlp", whatever the version', () => {
 
   it("5xx then success: the batch is stored once, the same Idempotency-Key on every try", async () => {
     const { client, provider, tracer } = setUp();
-    const tries = recordTries(client);
+    const tries = recordTries();
     receiver.failNext({ status: 503, times: 2 });
     for (let i = 0; i < 5; i++) tracer.startSpan(`flaky-${i}`).end();
     await provider.forceFlush();
     expect(receiver.spans()).toHaveLength(5);
     expect(receiver.events).toHaveLength(1);
-    expect(tries.map((t) => t.path)).toEqual(["/v1/traces", "/v1/traces", "/v1/traces"]);
-    expect(new Set(tries.map((t) => t.key))).toEqual(new Set([receiver.events[0]!.idempotencyKey]));
+    expect(tries().map((t) => t.path)).toEqual(["/v1/traces", "/v1/traces", "/v1/traces"]);
+    expect(new Set(tries().map((t) => t.key))).toEqual(new Set([receiver.events[0]!.idempotencyKey]));
   });
 
   it("429 with Retry-After: waits what the server asked", async () => {
     const { client, provider, tracer } = setUp();
-    const tries = recordTries(client);
+    const tries = recordTries();
     receiver.failNext({ status: 429, retryAfter: "1" });
     tracer.startSpan("rate-limited").end();
     await provider.forceFlush();
     expect(receiver.spans()).toHaveLength(1);
-    expect(tries).toHaveLength(2);
-    expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(tries()).toHaveLength(2);
+    expect(tries()[1]!.at - tries()[0]!.at).toBeGreaterThanOrEqual(950);
   });
 
   it("401: one warning in total, naming AXONPUSH_API_KEY, never the key; the batch's spans are reported failed", async () => {
@@ -143,13 +115,14 @@ describe('transport: "otlp", whatever the version', () => {
     const { provider, tracer } = setUp({ client: { apiKey: "ak_wrong_value_5150" } });
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 20; i++) tracer.startSpan(`unauthorised-${round}-${i}`).end();
-      const outcome = await provider.forceFlush().then(() => "resolved", (errors: unknown) => String(errors));
-      expect(outcome).toContain("20 span(s) of this batch were not delivered");
+      await provider.forceFlush();
     }
     expect(receiver.requestCount).toBe(3); // one request per batch, never retried
+    await provider.shutdown();
     const warnings = output.emitWarning.mock.calls.map((call) => String(call[0]));
-    expect(warnings).toHaveLength(1);
+    expect(warnings).toHaveLength(2);
     expect(warnings[0]).toContain("AXONPUSH_API_KEY");
+    expect(warnings[1]).toMatch(/^60 spans not delivered at shutdown: 60 refused by AxonPush \(HTTP 401/);
     expect([...output.lines, ...warnings].join("\n")).not.toContain("ak_wrong_value_5150");
   });
 
@@ -157,12 +130,8 @@ describe('transport: "otlp", whatever the version', () => {
     const { exporter } = setUp({ exporter: { mode: "sync" } });
     // A slow first answer: with parallel sends the later batches would be stored first.
     receiver.failNext({ delayMs: 300 });
-    const settled: string[] = [];
-    for (const name of ["first", "second", "third"]) {
-      exporter.export(endedSpans(4, name), () => settled.push(name));
-    }
+    for (const name of ["first", "second", "third"]) exporter.export(endedSpans(4, name), () => undefined);
     await exporter.forceFlush();
-    expect(settled).toEqual(["first", "second", "third"]);
     expect(receiver.events).toHaveLength(3);
     const firstNameOf = (i: number) => receiver.events[i]!.body.resourceSpans[0].scopeSpans[0].spans[0].name;
     expect([0, 1, 2].map(firstNameOf)).toEqual(["first-0", "second-0", "third-0"]);
@@ -174,35 +143,36 @@ describe('transport: "otlp", whatever the version', () => {
     const { exporter } = setUp();
     const [good, bad] = endedSpans(2, "partial");
     const zeroIds = { ...bad!, spanContext: () => ({ ...bad!.spanContext(), traceId: "0".repeat(32) }) };
-    const code = await new Promise<number>((resolve) => exporter.export([good!, zeroIds], (result) => resolve(result.code)));
-    expect(code).toBe(0); // the request itself was accepted: nothing to retry
+    exporter.export([good!, zeroIds], () => undefined);
+    await exporter.forceFlush();
+    expect(receiver.requestCount).toBe(1); // the request itself was accepted: nothing to retry
     expect(receiver.spans().map((s) => s.name)).toEqual(["partial-0"]);
+    await exporter.shutdown();
     const warnings = output.emitWarning.mock.calls.map((call) => String(call[0]));
-    expect(warnings).toEqual([expect.stringContaining("1 of 2 span(s) refused (partial success)")]);
+    expect(warnings).toEqual([expect.stringMatching(/^1 span not delivered at shutdown: 1 refused by AxonPush \(1 of 2 span\(s\) refused \(partial success\)/)]);
     expect(warnings[0]).toContain("traceId");
   });
 
   it("bounds the queue in spans: batches that do not fit are dropped whole and counted", async () => {
-    captureAllOutput();
-    const { exporter } = setUp({ client: { maxRetries: 0 }, exporter: { maxQueueSize: 250, concurrency: 1, shutdownTimeoutMs: 100 } });
+    const output = captureAllOutput();
+    const { exporter } = setUp({ client: { maxRetries: 0 }, exporter: { maxQueueSize: 250, concurrency: 1, shutdownTimeoutMs: 100 }, debug: true });
     receiver.failNext({ hang: true, times: 1000 });
     const batch = endedSpans(100, "load");
-    const results: number[] = [];
-    for (let i = 0; i < 5; i++) exporter.export(batch, (result) => results.push(result.code));
-    // Two batches of 100 fit in 250 spans; the other three are refused at once.
-    expect(exporter.queueSize).toBe(200);
-    expect(exporter.droppedSpanCount).toBe(300);
-    expect(results).toEqual([1, 1, 1]);
-    expect(exporter.pendingRequests().map((r) => r.spanCount)).toEqual([100, 100]);
+    for (let i = 0; i < 5; i++) exporter.export(batch, () => undefined);
+    // Two batches of 100 fit in 250 spans; the other three are refused at once; the two held ones are cut off at shutdown.
+    await exporter.shutdown();
+    const counters = output.lines.find((line) => line.includes("spans at shutdown:"));
+    expect(counters).toContain("0 delivered, 500 lost (queueFull 300, shutdown 200), 0 held");
   });
 
   it("cuts a batch larger than the queue into requests that fit", async () => {
-    const { exporter, provider } = setUp({ exporter: { maxQueueSize: 40 } });
-    const done = new Promise<number>((resolve) => exporter.export(endedSpans(100, "big"), (result) => resolve(result.code)));
-    expect(await done).toBe(1); // 40 delivered, the rest did not fit
+    const output = captureAllOutput();
+    const { exporter, provider } = setUp({ exporter: { maxQueueSize: 40 }, debug: true });
+    exporter.export(endedSpans(100, "big"), () => undefined);
     await provider.forceFlush();
     expect(receiver.spans()).toHaveLength(40);
-    expect(exporter.droppedSpanCount).toBe(60);
+    await provider.shutdown();
+    expect(output.lines.find((line) => line.includes("spans at shutdown:"))).toContain("40 delivered, 60 lost (queueFull 60), 0 held");
   });
 
 });

@@ -19,6 +19,7 @@ import type {
   LocalReceiverOptions,
   ReceivedEvent,
   ReceivedSpan,
+  ReceivedTry,
   Rejection,
 } from "./types.js";
 import type { AuthExpectation } from "./validate-headers.js";
@@ -41,7 +42,7 @@ class Receiver implements LocalReceiver {
   private readonly failures = new FailureQueue();
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private requests = 0;
+  private readonly received: ReceivedTry[] = [];
   private down = false;
   private closing: Promise<void> | undefined;
 
@@ -66,7 +67,10 @@ class Receiver implements LocalReceiver {
     return this.store.events;
   }
   get requestCount(): number {
-    return this.requests;
+    return this.received.length;
+  }
+  get tries(): readonly ReceivedTry[] {
+    return this.received;
   }
   get rejections(): Rejection[] {
     return this.store.rejections;
@@ -87,7 +91,7 @@ class Receiver implements LocalReceiver {
   reset(): void {
     this.store.clear();
     this.failures.clear();
-    this.requests = 0;
+    this.received.length = 0;
     this.down = false;
   }
 
@@ -117,7 +121,12 @@ class Receiver implements LocalReceiver {
   }
 
   private onRequest(request: IncomingMessage, response: ServerResponse): void {
-    this.requests += 1;
+    const key = request.headers["idempotency-key"];
+    this.received.push({
+      path: new URL(request.url ?? "/", this.url).pathname,
+      ...(typeof key === "string" ? { idempotencyKey: key } : {}),
+      at: Date.now(),
+    });
     const chunks: Buffer[] = [];
     let size = 0;
     request.on("data", (chunk: Buffer) => {

@@ -59,6 +59,15 @@ export interface FailureRule {
   times?: number;
 }
 
+/** One HTTP request as it arrived, whatever became of it. */
+export interface ReceivedTry {
+  readonly path: string;
+  /** The `Idempotency-Key` header, when sent. */
+  readonly idempotencyKey?: string;
+  /** `Date.now()` when the request's headers arrived. */
+  readonly at: number;
+}
+
 export interface Rejection {
   status: number;
   message: string;
@@ -74,6 +83,8 @@ export interface LocalReceiver {
   readonly events: ReceivedEvent[];
   /** Every HTTP request seen, including failed and rejected ones. */
   readonly requestCount: number;
+  /** The same requests, in arrival order: path, Idempotency-Key and time of each try. */
+  readonly tries: readonly ReceivedTry[];
   /** Requests refused because they broke the contract (not injected failures). */
   readonly rejections: Rejection[];
   spans(): ReceivedSpan[];

@@ -71,7 +71,9 @@ export class DeliveryReporter {
       return;
     }
     const message = this.#options.scrub(result.message);
-    const cause: LossCause = result.kind === "failure" ? "refused" : "gaveUp";
+    // Refused: the server answered no. A failure without an answer (the breaker failing fast while the
+    // backend cannot be reached, a closed transport) was given up, not refused.
+    const cause: LossCause = result.kind === "failure" && result.status !== undefined ? "refused" : "gaveUp";
     const problem = result.kind === "failure" ? configurationProblem(result.status, message, this.#options.configured) : undefined;
     if (problem && !this.#configurationReported.has(problem.kind)) {
       this.#configurationReported.add(problem.kind);

@@ -63,7 +63,8 @@ export class Lane {
       configured: { tenantId: client.tenantId !== undefined, channelId: exporter.channelId !== undefined },
       scrub: (text) => client.scrubSecrets(text),
       debug: settings.debug,
-      held: () => this.#queue.size,
+      // Past a deadline everything left was counted as lost: nothing is held any more.
+      held: () => (this.#cutOff ? 0 : this.#queue.size),
       intervalMs: seams.reportIntervalMs,
       firstDelayMs: seams.firstReportDelayMs,
     });

@@ -33,6 +33,20 @@ export interface SenderLaneSeams {
 
 let nextLaneId = 1;
 
+const LANES_KEY = Symbol.for("axonpush-otel.sender-lanes");
+type GlobalWithLanes = typeof globalThis & { [LANES_KEY]?: Set<{ flush(): Promise<void> }> };
+
+/** Every lane of the process, whichever copy of this package opened it (until its exporter shuts down). */
+function liveLanes(): Set<{ flush(): Promise<void> }> {
+  const g = globalThis as GlobalWithLanes;
+  return (g[LANES_KEY] ??= new Set());
+}
+
+/** Waits until every exporter in the process has settled what it was handed (serverless flushes, `start()`'s handle). */
+export async function flushEverySenderLane(): Promise<void> {
+  await Promise.all([...liveLanes()].map((lane) => lane.flush()));
+}
+
 export class SenderLane {
   readonly #settings: LaneSettings;
   readonly #seams: SenderLaneSeams;
@@ -55,6 +69,7 @@ export class SenderLane {
     this.#seams = seams;
     this.#thread = seams.transport ? undefined : (seams.thread ?? senderThread());
     if (settings.debug) this.#thread?.showDebugLines();
+    liveLanes().add(this);
   }
 
   /** Where this lane sends from: the sender thread, or the app's thread. */
@@ -78,9 +93,10 @@ export class SenderLane {
       return;
     }
     const count = batch.spans.length + batch.unreadable;
-    // What the thread has not taken yet is bounded too: a sender that cannot keep up must not grow the channel.
+    // What the thread has not taken yet is bounded too: a sender that cannot keep up must not grow the
+    // channel. (A batch always goes when the channel is empty, however large: the lane bounds it then.)
     const untaken = (this.#posted - Atomics.load(this.#shared, 0)) | 0;
-    if (count > 0 && untaken + count > this.#handOverLimit) {
+    if (untaken > 0 && untaken + count > this.#handOverLimit) {
       this.countLoss("queueFull", batch.spans.length);
       return;
     }
@@ -106,6 +122,7 @@ export class SenderLane {
     }
     await this.#local?.shutdown(timeoutMs);
     this.#stopForGone?.();
+    liveLanes().delete(this);
   }
 
   /** At Node's `exit` event: the thread (shared by every lane) sends what it holds; the app's thread blocks meanwhile. */

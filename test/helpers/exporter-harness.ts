@@ -4,6 +4,7 @@
 import { diag, DiagLogLevel, type DiagLogger } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { AxonPushBatchSpanProcessor } from "../../src/exporter/index.js";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { afterEach, beforeEach, vi } from "vitest";
 import { AxonPushClient, type AxonPushClientOptions } from "../../src/client.js";
@@ -25,6 +26,10 @@ export interface Setup {
   exporter?: Partial<AxonPushSpanExporterOptions>;
   bsp?: ConstructorParameters<typeof BatchSpanProcessor>[1];
   alongside?: InMemorySpanExporter;
+  /** OpenTelemetry's own BatchSpanProcessor instead of ours (its forceFlush does not wait for delivery). */
+  plainProcessor?: boolean;
+  /** AXONPUSH_DEBUG: the sender's counters are said (diag info, and stderr). */
+  debug?: boolean;
 }
 
 export function useExporterHarness(options: HarnessOptions) {
@@ -51,8 +56,9 @@ export function useExporterHarness(options: HarnessOptions) {
 
   function setUp(setup: Setup = {}) {
     const client = new AxonPushClient({ apiKey: options.apiKey, tenantId: options.tenantId, baseUrl: receiver.url, ...setup.client });
-    const exporter = new AxonPushSpanExporter({ client, ...options.exporter, ...setup.exporter });
-    const spanProcessors = [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 20, ...setup.bsp })];
+    const exporter = new AxonPushSpanExporter({ client, ...options.exporter, ...setup.exporter }, { debug: setup.debug });
+    const bsp = { scheduledDelayMillis: 20, ...setup.bsp };
+    const spanProcessors = [setup.plainProcessor ? new BatchSpanProcessor(exporter, bsp) : new AxonPushBatchSpanProcessor(exporter, bsp)];
     if (setup.alongside) spanProcessors.push(new BatchSpanProcessor(setup.alongside, { scheduledDelayMillis: 20 }));
     const provider = new NodeTracerProvider({
       resource: resourceFromAttributes({ "service.name": "from-resource", "host.name": "box-7" }),
@@ -62,15 +68,9 @@ export function useExporterHarness(options: HarnessOptions) {
     return { client, exporter, provider, tracer: provider.getTracer(options.tracerName, "0.0.1") };
   }
 
-  /** The Idempotency-Key, path and time of every single try the transport makes. */
-  function recordTries(client: AxonPushClient) {
-    const tries: { key: string; path: string; at: number }[] = [];
-    const original = client.headersFor.bind(client);
-    vi.spyOn(client, "headersFor").mockImplementation((request, environment) => {
-      tries.push({ key: request.idempotencyKey, path: request.path, at: Date.now() });
-      return original(request, environment);
-    });
-    return tries;
+  /** The Idempotency-Key, path and time of every try that reached this test's receiver, as a function read when asserting. */
+  function recordTries() {
+    return () => receiver.tries.map((t) => ({ key: t.idempotencyKey, path: t.path, at: t.at }));
   }
 
   /** Silences and records everything the exporter could print: warnings, stderr and diag. */
