@@ -15,7 +15,7 @@ import { withTracingSuppressed } from "../transport/suppress-tracing.js";
 import type { Transport } from "../transport/types.js";
 import type { Notice } from "./delivery-reporter.js";
 import type { Lane, LaneSeams } from "./lane.js";
-import type { LossCause, LossCounts } from "./losses.js";
+import { formatLossLine, noLosses, type LossCause, type LossCounts } from "./losses.js";
 import type { LaneSettings } from "./protocol.js";
 import type { RecordBatch } from "./records.js";
 import { senderEntryPath } from "./entry-path.js";
@@ -62,7 +62,7 @@ export class SenderLane {
   readonly #appLosses: Partial<LossCounts> = {};
   #appLossesChanged = false;
   #exiting = false;
-  #stopForGone: (() => void) | undefined;
+  #stopListening: (() => void)[] = [];
 
   constructor(settings: LaneSettings, seams: SenderLaneSeams = {}) {
     this.#settings = settings;
@@ -121,7 +121,7 @@ export class SenderLane {
       await this.#thread!.ask((id) => ({ type: "shutdown", lane: this.#id, id, timeoutMs }));
     }
     await this.#local?.shutdown(timeoutMs);
-    this.#stopForGone?.();
+    for (const stop of this.#stopListening.splice(0)) stop();
     liveLanes().delete(this);
   }
 
@@ -156,8 +156,18 @@ export class SenderLane {
     if (!thread.post({ type: "open", lane: this.#id, settings: this.#settings, shared: this.#shared.buffer as SharedArrayBuffer })) return false;
     this.#opened = true;
     thread.allowAtExit(this.#settings.exporter.shutdownTimeoutMs);
-    this.#stopForGone = thread.onGone(() => this.#threadGone());
+    this.#stopListening.push(
+      thread.onGone(() => this.#threadGone()),
+      thread.onExitUnanswered(() => this.#sayUnconfirmedAtExit()),
+    );
     return true;
+  }
+
+  /** The exit drain ended before the thread answered: what it never took, or still held, is lost; said from here. */
+  #sayUnconfirmedAtExit(): void {
+    const held = ((this.#posted - Atomics.load(this.#shared, 0)) | 0) + Atomics.load(this.#shared, 1);
+    if (held <= 0) return;
+    say("warn", formatLossLine({ ...noLosses(), exitBudget: held }, "before exit"), this.#settings.debug, true);
   }
 
   #threadGone(): void {

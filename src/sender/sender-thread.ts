@@ -46,6 +46,8 @@ export class SenderThread {
   #nextId = 1;
   readonly #waiting = new Map<number, () => void>();
   readonly #goneListeners = new Set<() => void>();
+  /** Told when an exit drain runs out of time before the thread answers: each lane then says what it cannot confirm. */
+  readonly #unansweredListeners = new Set<() => void>();
   #debug = false;
   /** The longest shutdown budget of the lanes opened (AXONPUSH_SHUTDOWN_TIMEOUT_MS): the exit drain's when nobody else drains. */
   #exitBudgetMs = 0;
@@ -134,6 +136,12 @@ export class SenderThread {
     });
   }
 
+  /** Called when an exit drain ends without the thread's answer (it could not say what it did not send). */
+  onExitUnanswered(listener: () => void): () => void {
+    this.#unansweredListeners.add(listener);
+    return () => this.#unansweredListeners.delete(listener);
+  }
+
   /** Called with no arguments when the thread dies or fails. */
   onGone(listener: () => void): () => void {
     this.#goneListeners.add(listener);
@@ -156,7 +164,12 @@ export class SenderThread {
     // With no budget left the thread only counts what it holds: a moment to hear it say so.
     const outcome = Atomics.wait(this.#exitWord, 0, before, Math.max(EXIT_REPORT_GRACE_MS, budgetMs));
     this.#readSynchronously();
-    return { kind: outcome === "timed-out" ? "timed-out" : "drained", elapsedMs: elapsed() };
+    if (outcome === "timed-out") {
+      // Still starting, or busy: it had no time to count and say what it could not send; the lanes say it from here.
+      for (const listener of this.#unansweredListeners) listener();
+      return { kind: "timed-out", elapsedMs: elapsed() };
+    }
+    return { kind: "drained", elapsedMs: elapsed() };
   }
 
   #received(message: FromSender): void {

@@ -11,6 +11,9 @@ import type { Notice } from "./delivery-reporter.js";
 import { Lane } from "./lane.js";
 import type { FromSender, ToSender } from "./protocol.js";
 
+/** The most of the exit budget kept back for counting and saying what could not be sent. */
+const EXIT_REPORT_MARGIN_MS = 50;
+
 interface LaneEntry {
   readonly lane: Lane;
   /** [0]: spans taken off the channel, modulo 2^32; [1]: spans held now (see protocol.ts). */
@@ -47,11 +50,14 @@ export function runSenderLoop(port: MessagePort, exitSignal: SharedArrayBuffer):
         lanes.delete(message.lane);
         post({ type: "done", id: message.id });
         return;
-      case "exit":
-        await Promise.all([...lanes.values()].map((entry) => entry.lane.drainForExit(message.deadline)));
+      case "exit": {
+        // Stop sending a moment before the app's thread stops waiting, so what is lost is counted and said in time.
+        const sendUntil = message.deadline - Math.min(EXIT_REPORT_MARGIN_MS, Math.max(0, message.deadline - Date.now()) / 10);
+        await Promise.all([...lanes.values()].map((entry) => entry.lane.drainForExit(sendUntil)));
         Atomics.store(exitWord, 0, message.seq);
         Atomics.notify(exitWord, 0);
         return;
+      }
     }
   };
 
