@@ -1,9 +1,9 @@
 import { once } from "node:events";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AxonPushClient } from "../src/client.js";
-import { HttpTransport } from "../src/transport/http-transport.js";
+import { UndiciTransport } from "../src/transport/undici-transport.js";
 import type { OutgoingRequest } from "../src/transport/types.js";
 
 type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
@@ -57,11 +57,11 @@ const request: OutgoingRequest = {
 
 function transportFor(baseUrl: string, options: { timeoutMs?: number; apiKey?: string; environment?: string } = {}) {
   const client = new AxonPushClient({ apiKey: options.apiKey ?? "ak_test_key", tenantId: "org_1", baseUrl });
-  return new HttpTransport({
+  return new UndiciTransport({
     baseUrl: client.baseUrl,
     headersFor: (req) => client.headersFor(req, options.environment),
     timeoutMs: options.timeoutMs ?? 2000,
-    maxSockets: 4,
+    connections: 4,
   });
 }
 
@@ -73,7 +73,7 @@ function reply(status: number, body: object | string = "", headers: Record<strin
 }
 
 let server: TinyServer;
-let transport: HttpTransport;
+let transport: UndiciTransport;
 
 beforeEach(async () => {
   server = await startTinyServer();
@@ -85,7 +85,7 @@ afterEach(async () => {
   await server.close();
 });
 
-describe("HttpTransport", () => {
+describe("UndiciTransport", () => {
   it("POSTs the body with every contract header and reports 201 as success", async () => {
     const result = await transport.send(request);
     // A success also carries the answer's bytes (see SendResult), here the receiver's JSON.
@@ -109,9 +109,10 @@ describe("HttpTransport", () => {
     expect(server.requests[0]!.url).toBe("/api/v1/event");
   });
 
-  it("reuses one keep-alive connection for sequential requests", async () => {
-    for (let i = 0; i < 5; i++) expect((await transport.send(request)).kind).toBe("success");
-    expect(server.connections).toBe(1);
+  it("reuses keep-alive connections for sequential requests", async () => {
+    for (let i = 0; i < 20; i++) expect((await transport.send(request)).kind).toBe("success");
+    // undici's pool may open a second connection while the first is still finishing its answer; never one per request.
+    expect(server.connections).toBeLessThanOrEqual(2);
   });
 
   it.each([200, 201, 202, 204])("treats %i as success", async (status) => {
@@ -208,6 +209,28 @@ describe("HttpTransport", () => {
     orphan.close();
     expect(result.kind).toBe("retryable");
     expect((result as { message: string }).message).toContain("ECONNREFUSED");
+  });
+
+  it("turns a connection closed as soon as it is accepted into a retryable result, at once", async () => {
+    // undici 6 never settled such a request, and ignored its abort signal: a slot lost for good.
+    let accepted = 0;
+    const cutter = net.createServer((socket) => {
+      accepted += 1;
+      socket.destroy();
+    });
+    cutter.listen(0, "127.0.0.1");
+    await once(cutter, "listening");
+    const cut = transportFor(`http://127.0.0.1:${(cutter.address() as AddressInfo).port}`, { timeoutMs: 10_000 });
+    try {
+      const started = Date.now();
+      const result = await cut.send(request);
+      expect(result.kind).toBe("retryable");
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(accepted).toBeGreaterThanOrEqual(1);
+    } finally {
+      cut.close();
+      await new Promise((resolve) => cutter.close(resolve));
+    }
   });
 
   it("turns a dropped connection into a retryable result", async () => {

@@ -24,6 +24,8 @@ import { say, senderThread, type ExitDrainOutcome, type SenderThread } from "./s
 export interface SenderLaneSeams {
   /** Send on the app's thread through this transport (tests): no sender thread at all. */
   transport?: Transport;
+  /** Send on the app's thread with the real HTTP stack, as where no thread can run (tests of that fallback). */
+  onAppThread?: boolean;
   /** Another sender thread than the process's (tests). */
   thread?: SenderThread;
   /** Test seams for the reporter's timing (app's-thread lanes only). */
@@ -67,7 +69,7 @@ export class SenderLane {
   constructor(settings: LaneSettings, seams: SenderLaneSeams = {}) {
     this.#settings = settings;
     this.#seams = seams;
-    this.#thread = seams.transport ? undefined : (seams.thread ?? senderThread());
+    this.#thread = seams.transport || seams.onAppThread ? undefined : (seams.thread ?? senderThread());
     if (settings.debug) this.#thread?.showDebugLines();
     liveLanes().add(this);
   }
@@ -189,7 +191,7 @@ export class SenderLane {
     };
     const { Lane: LaneClass } = loadSenderModule(this.#thread);
     this.#local = new LaneClass(this.#settings, seams);
-    if (!this.#seams.transport) logger.debug("sending on the app's thread");
+    logger.debug("sending on the app's thread");
     return this.#local;
   }
 

@@ -124,7 +124,13 @@ export class SenderThread {
     }
   }
 
-  /** Posts a message that the thread answers with `done`; resolves then, or when the thread is gone. */
+  /**
+   * Posts a message that the thread answers with `done`; resolves then, or when the thread is gone.
+   * While someone waits for an answer the channel holds the event loop open, as a request on the
+   * wire did when sending ran on the app's thread: `await provider.forceFlush()` at the end of a
+   * script must not let the process end (or an ES module's top-level await stay unsettled) before
+   * the spans are out. Nobody waiting, nothing held.
+   */
   ask(build: (id: number) => ToSender): Promise<void> {
     const id = this.#nextId++;
     return new Promise<void>((resolve) => {
@@ -132,7 +138,9 @@ export class SenderThread {
       if (!this.post(build(id))) {
         this.#waiting.delete(id);
         resolve();
+        return;
       }
+      if (this.#waiting.size === 1) this.#running?.port.ref();
     });
   }
 
@@ -176,6 +184,7 @@ export class SenderThread {
     if (message.type === "done") {
       const resolve = this.#waiting.get(message.id);
       this.#waiting.delete(message.id);
+      if (this.#waiting.size === 0) this.#running?.port.unref();
       resolve?.();
       return;
     }

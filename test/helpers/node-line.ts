@@ -44,3 +44,12 @@ export function nodeAtLeast(minimum: string): string {
   if (!version) throw new Error(`no Node >= ${minimum} in .ci/node-lines`);
   return execFileSync(process.execPath, [join(REPO_ROOT, "scripts", "node-lines", "fetch-node.mjs"), version], { encoding: "utf8", timeout: 600_000 }).trim();
 }
+
+/** The oldest Node the package supports (package.json `engines`). */
+export const OLDEST_SUPPORTED_NODE = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { engines: { node: string } }).engines.node.replace(/^>=\s*/, "");
+
+/** A Node binary of exactly `version` ("20.6" means 20.6.0), from the same cache as the CI lines (fetched when missing). */
+export function nodeOfVersion(version: string): string {
+  const exact = version.split(".").length === 2 ? `${version}.0` : version;
+  return execFileSync(process.execPath, [join(REPO_ROOT, "scripts", "node-lines", "fetch-node.mjs"), exact], { encoding: "utf8", timeout: 600_000 }).trim();
+}
