@@ -171,7 +171,7 @@ describe("sendSynchronously (worker thread + Atomics.wait)", () => {
   });
 });
 
-const privacy = createPrivacy([], 4096);
+const privacy = createPrivacy({ maxContentLength: 4096 });
 const mapping: SpanMapping = { channelId: "ch_1", sync: false, privacy, mapResource: createResourceMapper({}, privacy) };
 
 describe.each(SUITE_APIS)("sendSynchronously against the %s API", (api) => {

@@ -26,7 +26,7 @@ interface BuildOptions extends ResourceOverrides {
 }
 
 function build(spans: ReadableSpan[], options: BuildOptions = {}) {
-  const privacy = createPrivacy(options.redactKeys ?? [], options.maxContentLength);
+  const privacy = createPrivacy({ redactKeys: options.redactKeys ?? [], maxContentLength: options.maxContentLength });
   const viewSpans = createOtlpSpanViewer(privacy, createResourceMapper(options, privacy));
   return otlpRequest(spans, { channelId: "ch_otlp", viewSpans, encoding: options.encoding });
 }

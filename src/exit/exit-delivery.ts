@@ -15,6 +15,7 @@
  */
 import type { OutgoingRequest } from "../transport/types.js";
 import { withoutRefused } from "../transport/optional-properties.js";
+import { inServerEncoding, otlpEncodingsOf } from "../transport/otlp-encodings.js";
 import { refusalsOf } from "../transport/refused-properties.js";
 import { logger } from "../diag.js";
 import { sendSynchronously, type ResolvedRequest, type SyncSendResult } from "./sync-sender.js";
@@ -46,7 +47,9 @@ export function collectUndelivered(inputs: ExitDeliveryInputs): ResolvedRequest[
     }
   }
   const refused = refusalsOf(exporter.client.baseUrl).names;
-  return requests.map((request) => resolve(exporter, withoutRefused(request, refused)));
+  // Queued as protobuf before the server said JSON only: sent as JSON (the worker cannot switch by itself).
+  const encodings = otlpEncodingsOf(exporter.client.baseUrl);
+  return requests.map((request) => resolve(exporter, withoutRefused(inServerEncoding(request, encodings), refused)));
 }
 
 export function deliverSynchronously(inputs: ExitDeliveryInputs, timeoutMs: number): SyncSendResult {

@@ -16,6 +16,8 @@ import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { AxonPushClient } from "../client.js";
 import { logger } from "../diag.js";
 import { createEventTransport } from "../transport/create-transport.js";
+import { otlpEncodingsOf } from "../transport/otlp-encodings.js";
+import { OtlpJsonFallbackTransport } from "../transport/otlp-json-fallback.js";
 import { refusalsOf } from "../transport/refused-properties.js";
 import { RefusedPropertyTransport } from "../transport/refused-property-transport.js";
 import type { OutgoingRequest, Transport } from "../transport/types.js";
@@ -58,14 +60,19 @@ export class AxonPushSpanExporter implements SpanExporter {
     this.client = options.client;
     this.#settings = resolveExporterSettings(options);
     this.environment = this.#settings.environment;
-    const privacy = createPrivacy(this.#settings.redactKeys, this.#settings.maxContentLength);
+    const privacy = createPrivacy(this.#settings);
     // What this server refused by name so far (shared by everything sending to it): left out of every body.
     const refusals = refusalsOf(this.client.baseUrl);
-    this.#builder = createRequestBuilder(this.#settings, privacy, createResourceMapper(this.#settings, privacy), refusals.names);
-    this.#transport = new RefusedPropertyTransport(
-      internals.transport ??
-        createEventTransport(this.client, { environment: this.environment, concurrency: this.#settings.concurrency }),
-      refusals,
+    // Whether it refused OTLP protobuf (shared likewise): OTLP built as JSON from then on.
+    const encodings = otlpEncodingsOf(this.client.baseUrl);
+    this.#builder = createRequestBuilder(this.#settings, privacy, createResourceMapper(this.#settings, privacy), refusals.names, encodings);
+    this.#transport = new OtlpJsonFallbackTransport(
+      new RefusedPropertyTransport(
+        internals.transport ??
+          createEventTransport(this.client, { environment: this.environment, concurrency: this.#settings.concurrency }),
+        refusals,
+      ),
+      encodings,
     );
     this.#reporter = new ProblemReporter({
       maxQueueSize: this.#settings.maxQueueSize,

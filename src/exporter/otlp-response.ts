@@ -19,8 +19,7 @@ export function partialRejection(request: OutgoingRequest, result: SendResult): 
   let rejectedSpans = 0;
   let errorMessage = "";
   try {
-    const serializer = request.contentType === "application/json" ? JsonTraceSerializer : ProtobufTraceSerializer;
-    const partial = serializer.deserializeResponse(result.body).partialSuccess;
+    const partial = deserializeResponse(result.body).partialSuccess;
     rejectedSpans = Number(partial?.rejectedSpans ?? 0);
     errorMessage = partial?.errorMessage ?? "";
   } catch {
@@ -29,4 +28,22 @@ export function partialRejection(request: OutgoingRequest, result: SendResult): 
   if (!(rejectedSpans > 0)) return undefined;
   const message = `${rejectedSpans} of ${request.spanCount} span(s) refused (partial success)${errorMessage ? `: ${errorMessage}` : ""}`;
   return { result: { kind: "failure", status: result.status, message }, rejectedSpans };
+}
+
+/**
+ * By the answer's own bytes, not the request's content type: a protobuf
+ * request may have been sent again as JSON (transport/otlp-json-fallback.ts),
+ * and the answer comes in the encoding that was sent. A JSON object starts
+ * with `{`; a protobuf message that happens to (its first field's length
+ * byte after a newline tag) is no valid JSON and is read as protobuf.
+ */
+function deserializeResponse(body: Uint8Array) {
+  if (/^\s*\{/.test(Buffer.from(body.subarray(0, 8)).toString("latin1"))) {
+    try {
+      return JsonTraceSerializer.deserializeResponse(body);
+    } catch {
+      // not JSON after all
+    }
+  }
+  return ProtobufTraceSerializer.deserializeResponse(body);
 }

@@ -9,7 +9,12 @@
 
 export const REDACTED = "[REDACTED]";
 
-/** Always redacted, whatever AXONPUSH_REDACT_KEYS says: headers and fields that carry credentials. */
+/**
+ * Always redacted, whatever AXONPUSH_REDACT_KEYS says: headers and fields that
+ * carry credentials. Every key AxonPush's SDKs treat as a secret (their
+ * `api[-_.]?key`, `access[-_.]?token`, `refresh[-_.]?token`,
+ * `private[-_.]?key`… as whole keys) is among them, so both redact alike.
+ */
 export const DEFAULT_REDACT_KEYS: readonly string[] = [
   "authorization",
   "proxy-authorization",
@@ -18,18 +23,29 @@ export const DEFAULT_REDACT_KEYS: readonly string[] = [
   "x-api-key",
   "api-key",
   "api_key",
+  "api.key",
   "apikey",
   "x-auth-token",
   "auth-token",
   "auth_token",
   "access_token",
+  "access-token",
+  "access.token",
+  "accesstoken",
   "refresh_token",
+  "refresh-token",
+  "refresh.token",
+  "refreshtoken",
   "id_token",
   "token",
   "client_secret",
   "secret",
   "password",
   "passwd",
+  "private_key",
+  "private-key",
+  "private.key",
+  "privatekey",
   "x-amz-security-token",
 ];
 
