@@ -3,6 +3,7 @@
 // that switches (once per server, nothing lost, one debug line).
 import { diag, DiagLogLevel } from "@opentelemetry/api";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadOtlpTraceTypes } from "../src/receiver/otlp-schema.js";
 import { createOtlpSpanViewer } from "../src/exporter/otlp-span-view.js";
 import { otlpRequest } from "../src/exporter/otlp-request.js";
 import { partialRejection } from "../src/exporter/otlp-response.js";
@@ -217,5 +218,14 @@ describe("partialRejection reads the answer in the encoding it came in", () => {
       rejectedSpans: 2,
       result: { kind: "failure", status: 200, message: "2 of 3 span(s) refused (partial success): bad span" },
     });
+  });
+
+  it("a protobuf answer whose bytes happen to start like JSON (a newline tag, then a length of 123)", async () => {
+    const types = (await loadOtlpTraceTypes())!;
+    const response = { partialSuccess: { rejectedSpans: "1", errorMessage: "e".repeat(119) } };
+    const body = types.response.encode(types.response.fromObject(response)).finish();
+    expect(Buffer.from(body.subarray(0, 2)).toString("latin1")).toBe("\n{");
+    const request = requestFor(freshServer(), ["a", "b"]);
+    expect(partialRejection(request, { kind: "success", status: 200, body })?.rejectedSpans).toBe(1);
   });
 });

@@ -5,7 +5,7 @@
  * as OpenTelemetry's own OTLP exporter warns: this turns such an answer into
  * a failure for the exporter's rate-limited report.
  */
-import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { OutgoingRequest, SendResult } from "../transport/types.js";
 import { OTLP_TRACES_PATH } from "./otlp-request.js";
 
@@ -30,17 +30,23 @@ export function partialRejection(request: OutgoingRequest, result: SendResult): 
   return { result: { kind: "failure", status: result.status, message }, rejectedSpans };
 }
 
+interface PartialSuccessAnswer {
+  readonly partialSuccess?: { readonly rejectedSpans?: unknown; readonly errorMessage?: string };
+}
+
 /**
  * By the answer's own bytes, not the request's content type: a protobuf
  * request may have been sent again as JSON (transport/otlp-json-fallback.ts),
  * and the answer comes in the encoding that was sent. A JSON object starts
- * with `{`; a protobuf message that happens to (its first field's length
- * byte after a newline tag) is no valid JSON and is read as protobuf.
+ * with `{`; a protobuf message may too (a newline tag, then a length of 123),
+ * but is no valid JSON, and is read as protobuf. Parsed here rather than by
+ * the JSON serializer, which turns invalid JSON into an empty answer.
  */
-function deserializeResponse(body: Uint8Array) {
+function deserializeResponse(body: Uint8Array): PartialSuccessAnswer {
   if (/^\s*\{/.test(Buffer.from(body.subarray(0, 8)).toString("latin1"))) {
     try {
-      return JsonTraceSerializer.deserializeResponse(body);
+      const parsed: unknown = JSON.parse(Buffer.from(body).toString("utf8"));
+      if (parsed && typeof parsed === "object") return parsed as PartialSuccessAnswer;
     } catch {
       // not JSON after all
     }
