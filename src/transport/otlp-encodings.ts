@@ -11,25 +11,17 @@
  *
  * The user's own choice (OTEL_EXPORTER_OTLP_PROTOCOL) is never overridden.
  */
+import { processWideMap } from "./process-wide-map.js";
 import type { OutgoingRequest } from "./types.js";
 
 export type OtlpEncoding = "protobuf" | "json";
 
-const REGISTRY_KEY = Symbol.for("axonpush-otel.otlp-encodings");
-
-/** Plain data: the shape must survive two copies of the package. */
 interface ServerState {
   jsonOnly: boolean;
   protobufAccepted: boolean;
 }
-type Registry = Map<string, ServerState>;
-type GlobalWithRegistry = typeof globalThis & { [REGISTRY_KEY]?: Registry };
-
-function registry(): Registry {
-  const g = globalThis as GlobalWithRegistry;
-  g[REGISTRY_KEY] ??= new Map();
-  return g[REGISTRY_KEY];
-}
+/** Base URL → what that server takes. */
+const registry = () => processWideMap<ServerState>("axonpush-otel.otlp-encodings");
 
 export interface ServerOtlpEncodings {
   /** The server's base URL. */
