@@ -1,12 +1,12 @@
 /**
  * `axonpush-otel` command line:
  *   axonpush-otel check                     sends one test span with your configuration and says what happened
- *   axonpush-otel dev [--port N] [--api V]  runs the local receiver and prints what an app sends
+ *   axonpush-otel dev [--port N] [--api V] [--otlp json-only]  runs the local receiver and prints what an app sends
  */
 import { parseArgs } from "node:util";
 import { API_VERSIONS, isApiVersion } from "./receiver/api-versions.js";
 import { runDev } from "./receiver/dev-command.js";
-import type { AxonPushApiVersion } from "./receiver/types.js";
+import type { AxonPushApiVersion, OtlpIngestMode } from "./receiver/types.js";
 
 const USAGE = `Usage: axonpush-otel <command> [options]
 
@@ -15,11 +15,12 @@ Commands:
                    the configuration your app would use (environment and .env:
                    AXONPUSH_API_KEY, AXONPUSH_BASE_URL, AXONPUSH_TRANSPORT, ...)
                    and say whether it was accepted, or which variable to fix
-  dev [--port N] [--api go|go-dev|nest]
+  dev [--port N] [--api go|go-dev|nest] [--otlp json-only]
                    Run a local AxonPush-compatible receiver on 127.0.0.1 and
                    print every span your app sends (default port: any free one;
                    default API: go, the production API; nest is the first
-                   backend, go-dev the development line)
+                   backend, go-dev the development line; --otlp json-only
+                   answers OTLP protobuf with 415, as a JSON-only deployment)
 
 Options:
   -h, --help       Show this help
@@ -46,11 +47,18 @@ function parseApi(text: string | undefined): AxonPushApiVersion {
   return text;
 }
 
+function parseOtlp(text: string | undefined): OtlpIngestMode {
+  if (text === undefined) return "any";
+  if (text !== "json-only" && text !== "any") misuse(`--otlp must be json-only or any (got ${JSON.stringify(text)})`);
+  return text;
+}
+
 interface CommandLine {
   command: string | undefined;
   help: boolean;
   port: string | undefined;
   api: string | undefined;
+  otlp: string | undefined;
 }
 
 function parseCommandLine(argv: string[]): CommandLine {
@@ -62,11 +70,12 @@ function parseCommandLine(argv: string[]): CommandLine {
       options: {
         port: { type: "string", short: "p" },
         api: { type: "string" },
+        otlp: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
     if (positionals.length > 1) misuse(`unexpected argument ${JSON.stringify(positionals[1])}`);
-    return { command: positionals[0], help: values.help === true, port: values.port, api: values.api };
+    return { command: positionals[0], help: values.help === true, port: values.port, api: values.api, otlp: values.otlp };
   } catch (error) {
     misuse(error instanceof Error ? error.message : String(error));
   }
@@ -80,11 +89,13 @@ async function main(argv: string[]): Promise<void> {
   }
   if (line.command === undefined) misuse("missing command");
   if (line.command === "dev") {
-    await runDev({ port: parsePort(line.port), api: parseApi(line.api) });
+    await runDev({ port: parsePort(line.port), api: parseApi(line.api), otlp: parseOtlp(line.otlp) });
     return;
   }
   if (line.command === "check") {
-    if (line.port !== undefined || line.api !== undefined) misuse("check takes no --port or --api (it talks to AXONPUSH_BASE_URL)");
+    if (line.port !== undefined || line.api !== undefined || line.otlp !== undefined) {
+      misuse("check takes no --port, --api or --otlp (it talks to AXONPUSH_BASE_URL)");
+    }
     // Loaded only here: it pulls in the OpenTelemetry SDK, which `dev` and `--help` do not need.
     const { runCheck } = await import("./check/index.js");
     process.exitCode = await runCheck();

@@ -57,7 +57,7 @@ function check(env: Record<string, string>): Promise<CheckRun> {
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr, output: stdout + stderr })));
 }
 
-async function receiverFor(api: AxonPushApiVersion, options: { tenantId?: string; channels?: string[] } = {}) {
+async function receiverFor(api: AxonPushApiVersion, options: { tenantId?: string; channels?: string[]; otlp?: "json-only" } = {}) {
   const receiver = await startLocalReceiver({ api, apiKey: KEY, ...options });
   cleanups.push(() => receiver.close());
   return receiver;
@@ -103,6 +103,26 @@ describe.each(VERSIONS)("accepted by %s", (api) => {
     else expect(run.stdout).not.toContain("note:");
     expect(receiver.events).toHaveLength(1);
     expect(run.output).not.toContain(KEY);
+  });
+});
+
+describe("a deployment that takes only JSON-encoded OTLP", () => {
+  it("otlp transport: accepted as OTLP/JSON after the protobuf refusal, with a note saying the preload does the same", async () => {
+    const receiver = await receiverFor("go", { otlp: "json-only" });
+    const run = await check(envFor("go", receiver, { AXONPUSH_TRANSPORT: "otlp" }));
+    expect(run.code, run.output).toBe(0);
+    expect(run.stdout).toMatch(/^accepted: AxonPush answered HTTP 200/m);
+    expect(run.stdout).toContain("note: this server refused OTLP protobuf and took the span as OTLP/JSON");
+    expect(receiver.rejections.map((r) => r.status)).toEqual([415]);
+    expect(receiver.events.map((e) => e.headers["content-type"])).toEqual(["application/json"]);
+  });
+
+  it("with OTEL_EXPORTER_OTLP_PROTOCOL=http/json: JSON at once, no note", async () => {
+    const receiver = await receiverFor("go", { otlp: "json-only" });
+    const run = await check(envFor("go", receiver, { AXONPUSH_TRANSPORT: "otlp", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }));
+    expect(run.code, run.output).toBe(0);
+    expect(run.stdout).not.toContain("note:");
+    expect(receiver.rejections).toEqual([]);
   });
 });
 
@@ -237,7 +257,7 @@ describe("not sent", () => {
   it("a server that never answers: stops at the configured timeout, naming AXONPUSH_BASE_URL", async () => {
     const receiver = await receiverFor("go");
     receiver.failNext({ hang: true, times: 5 });
-    const run = await check(envFor("go", receiver, { AXONPUSH_TIMEOUT: "300" }));
+    const run = await check(envFor("go", receiver, { AXONPUSH_TIMEOUT: "0.3" }));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("not sent: no answer from AxonPush");
     expect(run.stderr).toContain("timed out after 300 ms");

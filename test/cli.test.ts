@@ -151,6 +151,28 @@ describe("axonpush-otel dev", () => {
     expect(await run.exited).toEqual({ code: 0, signal: null });
   });
 
+  it("--otlp json-only says so and answers OTLP protobuf with 415, OTLP/JSON with 200", async () => {
+    const run = runCli(["dev", "--otlp", "json-only"]);
+    await waitForOutput(run, "Waiting for spans");
+    expect(run.stdout()).toContain("OTLP: JSON only (--otlp json-only)");
+    const port = portOf(run);
+    const postOtlp = async (contentType: string, body: string | Uint8Array) => {
+      const response = await fetch(`http://127.0.0.1:${port}/v1/traces`, {
+        method: "POST",
+        headers: { "x-api-key": SECRET_KEY, "content-type": contentType },
+        body,
+      });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    // An empty ExportTraceServiceRequest in each encoding.
+    expect(await postOtlp("application/x-protobuf", new Uint8Array())).toBe(415);
+    await waitForOutput(run, "rejected 415: only JSON-encoded OTLP is accepted", "stderr");
+    expect(await postOtlp("application/json", "{}")).toBe(200);
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+  });
+
   it("stops cleanly on Ctrl-C (SIGINT) too, even pressed the moment the banner shows", async () => {
     // Several at once, each interrupted as soon as "Waiting for spans" arrives:
     // a handler installed after the banner loses that race about half the time.
@@ -175,7 +197,9 @@ describe("misuse", () => {
     [["dev", "extra"], 'unexpected argument "extra"'],
     [["dev", "--api", "nestjs"], '--api must be one of go, go-dev, nest (got "nestjs")'],
     [["dev", "--api"], "--api"],
-    [["check", "--api", "nest"], "check takes no --port or --api"],
+    [["dev", "--otlp", "protobuf-only"], '--otlp must be json-only or any (got "protobuf-only")'],
+    [["check", "--api", "nest"], "check takes no --port, --api or --otlp"],
+    [["check", "--otlp", "json-only"], "check takes no --port, --api or --otlp"],
   ])("%j exits 2 with usage", async (args, message) => {
     const run = runCli(args as string[]);
     expect(await run.exited).toEqual({ code: 2, signal: null });
@@ -186,7 +210,7 @@ describe("misuse", () => {
   it("--help prints usage and exits 0", async () => {
     const run = runCli(["--help"]);
     expect(await run.exited).toEqual({ code: 0, signal: null });
-    expect(run.stdout()).toContain("dev [--port N] [--api go|go-dev|nest]");
+    expect(run.stdout()).toContain("dev [--port N] [--api go|go-dev|nest] [--otlp json-only]");
     expect(run.stdout()).toContain("check ");
     expect(run.stdout()).toContain("default API: go");
   });

@@ -138,13 +138,13 @@ describe("maxContentLength (AXONPUSH_MAX_CONTENT_LENGTH)", () => {
     const payload = payloadOf(
       makeSpan({
         status: { code: SpanStatusCode.ERROR, message: "e".repeat(30) },
-        events: [{ name: "log", time: [1, 0], attributes: { message: "m".repeat(30) } }],
+        events: [{ name: "log", time: [1, 0], attributes: { "exception.message": "m".repeat(30) } }],
         attributes: { "http.request.header.authorization": "Bearer " + "k".repeat(30) },
       }),
       { maxContentLength: 8 },
     );
     expect(payload.statusMessage).toBe(`${"e".repeat(8)}…[truncated 22 chars]`);
-    expect(payload.events[0].attributes.message).toBe(`${"m".repeat(8)}…[truncated 22 chars]`);
+    expect(payload.events[0].attributes["exception.message"]).toBe(`${"m".repeat(8)}…[truncated 22 chars]`);
     expect(payload.attributes["http.request.header.authorization"]).toBe(REDACTED);
   });
 

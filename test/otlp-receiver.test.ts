@@ -109,7 +109,7 @@ describe.each(VERSIONS)("%s: POST /v1/traces", (api) => {
   });
 
   it("shows a span sent through OTLP exactly like the same span sent as an app.span event", async () => {
-    const privacy = createPrivacy(["why"], 4096);
+    const privacy = createPrivacy({ redactKeys: ["why"], maxContentLength: 4096 });
     const mapResource = createResourceMapper({ serviceName: "checkout", environment: "staging" }, privacy);
     const span = richSpan();
     // As the exporter sends it to this version (nest refuses dedupKey, so it is left out there).

@@ -2,7 +2,10 @@
 // OpenTelemetry's own serializer, with the events mapping's resource,
 // redaction and truncation rules. Bodies are decoded back here (JSON by
 // parsing, protobuf with the receiver's protobufjs schema) and read field by field.
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import { SpanKind, SpanStatusCode, TraceFlags } from "@opentelemetry/api";
+import { OTLPTraceExporter as JsonOtlpTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -26,7 +29,7 @@ interface BuildOptions extends ResourceOverrides {
 }
 
 function build(spans: ReadableSpan[], options: BuildOptions = {}) {
-  const privacy = createPrivacy(options.redactKeys ?? [], options.maxContentLength);
+  const privacy = createPrivacy({ redactKeys: options.redactKeys ?? [], maxContentLength: options.maxContentLength });
   const viewSpans = createOtlpSpanViewer(privacy, createResourceMapper(options, privacy));
   return otlpRequest(spans, { channelId: "ch_otlp", viewSpans, encoding: options.encoding });
 }
@@ -83,6 +86,45 @@ describe("otlpRequest", () => {
     const span = onlySpan(decode(request.body, "json"));
     expect(span).toMatchObject({ traceId: TRACE_ID, name: "GET /users/:id", kind: SpanKind.SERVER + 1 });
     expect(span.startTimeUnixNano).toBe("1700000000123456789");
+  });
+
+  it("writes JSON byte for byte as @opentelemetry/exporter-trace-otlp-http (what AxonPush's TypeScript SDK sends) posts it", async () => {
+    const { resource, instrumentationScope } = makeSpan();
+    const spans = ["a", "b"].map((name, i) =>
+      makeSpan({
+        name,
+        resource,
+        instrumentationScope,
+        attributes: { "http.request.method": "GET", n: i, ok: true, tags: ["x", "y"] },
+        spanContext: () => ({ traceId: TRACE_ID, spanId: `00000000000000b${i}`, traceFlags: TraceFlags.SAMPLED }),
+      }),
+    );
+    const privacy = createPrivacy();
+    const views = createOtlpSpanViewer(privacy, createResourceMapper({ serviceName: "checkout" }, privacy))(spans);
+    const ours = otlpRequest(spans, { viewSpans: () => views, encoding: "json" })!;
+
+    // The SDK's exporter, sending the very same span views to a server that keeps what it gets.
+    let posted: { headers: IncomingHttpHeaders; body: Buffer } | undefined;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        posted = { headers: req.headers, body: Buffer.concat(chunks) };
+        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const sdkExporter = new JsonOtlpTraceExporter({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces` });
+      const result = await new Promise<{ code: number }>((resolve) => sdkExporter.export(views, resolve));
+      expect(result.code).toBe(0);
+      await sdkExporter.shutdown();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(posted!.headers["content-type"]).toBe(ours.contentType);
+    expect(posted!.headers["content-encoding"]).toBeUndefined();
+    expect(Buffer.from(ours.body as Uint8Array).equals(posted!.body)).toBe(true);
   });
 
   it.each(["protobuf", "json"] as const)("applies the exporter's service, version and environment to the resource (%s)", (encoding) => {

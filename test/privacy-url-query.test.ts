@@ -213,7 +213,7 @@ describe("both transports send URLs without their secrets", () => {
   });
 
   it("otlp: span and event attributes, in the protobuf bytes themselves", () => {
-    const privacy = createPrivacy(["invite"]);
+    const privacy = createPrivacy({ redactKeys: ["invite"] });
     const viewSpans = createOtlpSpanViewer(privacy, createResourceMapper({}, privacy));
     const original = span();
     const request = otlpRequest([original], { channelId: "ch_1", viewSpans })!;

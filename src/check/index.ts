@@ -61,6 +61,7 @@ async function checkWith(config: AxonPushOtelConfig, out: Say, err: Say): Promis
     channel,
     traceId: span.spanContext().traceId,
     refusedProperties: sent.refusedProperties,
+    otlpJsonOnly: sent.otlpJsonOnly,
   });
   const say = verdict.ok ? out : err;
   for (const line of verdict.lines) say(sent.scrub(line));

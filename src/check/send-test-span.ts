@@ -2,8 +2,9 @@
  * Sends the test span once, exactly as the preload would: it becomes its
  * final request the way the sender builds it (`prepareRequests`, so nothing
  * is queued and no warning is printed behind our back), and the sender's own
- * transport stack sends it (auth headers, refused-property resend, one try: a check reports what
- * the server said rather than retrying it away). Bounded: each try stops at
+ * transport stack sends it (auth headers, refused-property resend, OTLP sent again as JSON to a
+ * server that refuses protobuf, one try: a check reports what the server said rather than
+ * retrying it away). Bounded: each try stops at
  * the configured timeout, and a watchdog answers if anything hangs anyway.
  */
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
@@ -13,6 +14,8 @@ import { clientFor, exporterOptionsFor } from "../preload/axonpush-exporter.js";
 import { prepareRequests } from "../sender/request-maker.js";
 import { partialRejection } from "../exporter/otlp-response.js";
 import { createEventTransport } from "../transport/create-transport.js";
+import { otlpEncodingsOf } from "../transport/otlp-encodings.js";
+import { OtlpJsonFallbackTransport } from "../transport/otlp-json-fallback.js";
 import { RefusedPropertyTransport } from "../transport/refused-property-transport.js";
 import { refusalsOf } from "../transport/refused-properties.js";
 import type { OutgoingRequest, SendResult } from "../transport/types.js";
@@ -25,9 +28,11 @@ export interface SentTestSpan {
   readonly scrub: (text: string) => string;
   /** Body properties this server refused by name (the span was sent again without them). */
   readonly refusedProperties: readonly string[];
+  /** The server refused OTLP protobuf: the span was sent again as OTLP/JSON. */
+  readonly otlpJsonOnly: boolean;
 }
 
-/** Room for one refused-property resend on top of the first try, plus connection set-up. */
+/** Room for one resend on top of the first try (without a refused property, or as OTLP/JSON), plus connection set-up. */
 const TRIES_ALLOWED = 2;
 const SLACK_MS = 1_000;
 
@@ -45,10 +50,12 @@ export async function sendTestSpan(config: AxonPushOtelConfig, span: ReadableSpa
   const http = createEventTransport(client, { environment: config.environment, concurrency: 1 });
   // As the exporter wraps its transport: a property this server refuses by name is left out and the span sent again.
   const refusals = refusalsOf(client.baseUrl);
-  const transport = new RefusedPropertyTransport(http, refusals);
+  // And OTLP protobuf refused for its content type goes again as JSON.
+  const encodings = otlpEncodingsOf(client.baseUrl);
+  const transport = new OtlpJsonFallbackTransport(new RefusedPropertyTransport(http, refusals), encodings);
   const settings = resolveExporterSettings(exporterOptionsFor(config, client));
   const scrub = (text: string) => client.scrubSecrets(text);
-  const [request] = prepareRequests(settings, [span], refusals.names).requests;
+  const [request] = prepareRequests(settings, [span], refusals.names, encodings).requests;
   if (!request) {
     http.close();
     throw new Error("the test span could not be encoded");
@@ -57,7 +64,7 @@ export async function sendTestSpan(config: AxonPushOtelConfig, span: ReadableSpa
   try {
     const answer = await Promise.race([transport.send(request), limit.promise]);
     const result = partialRejection(request, answer)?.result ?? answer;
-    return { request, result, scrub, refusedProperties: [...refusals.names] };
+    return { request, result, scrub, refusedProperties: [...refusals.names], otlpJsonOnly: encodings.jsonOnly };
   } finally {
     limit.cancel();
     // Closes the sockets, so the command ends by itself whatever the server does.

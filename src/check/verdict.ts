@@ -17,6 +17,8 @@ export interface VerdictContext {
   readonly traceId: string;
   /** Body properties the server refused by name before accepting the span without them. */
   readonly refusedProperties: readonly string[];
+  /** The server refused OTLP protobuf; the span went again as OTLP/JSON. */
+  readonly otlpJsonOnly?: boolean;
 }
 
 /** The transport's message starts with `HTTP <status>: `; the status is said separately. */
@@ -49,6 +51,15 @@ function refusalNote(names: readonly string[]): string[] {
   ];
 }
 
+/** Worth saying: the preload does the same by itself, and the variable that skips the refused try. */
+function jsonOnlyNote(jsonOnly: boolean | undefined): string[] {
+  if (!jsonOnly) return [];
+  return [
+    "note: this server refused OTLP protobuf and took the span as OTLP/JSON; the preload switches the same way by itself " +
+      "(set OTEL_EXPORTER_OTLP_PROTOCOL=http/json to send JSON from the first batch).",
+  ];
+}
+
 export function verdictFor(result: SendResult, context: VerdictContext): Verdict {
   if (result.kind === "success") {
     const channel = context.channel ? `channel ${context.channel}` : "the organisation's default channel";
@@ -57,6 +68,7 @@ export function verdictFor(result: SendResult, context: VerdictContext): Verdict
       lines: [
         `accepted: AxonPush answered HTTP ${result.status} to the test span "axonpush-otel check" (trace ${context.traceId}, ${channel}).`,
         ...refusalNote(context.refusedProperties),
+        ...jsonOnlyNote(context.otlpJsonOnly),
         "Your configuration works: run your app with `node --import axonpush-otel/register app.js`.",
       ],
     };

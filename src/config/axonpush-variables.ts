@@ -2,8 +2,8 @@
  * One parser per AXONPUSH_* variable. Each reads the merged environment and
  * returns a valid value: a bad one is reported and replaced by the default.
  */
-import { parseBoolean, parseChoice, parseHttpUrl, parseInteger, parseList, readRaw, type ParseContext } from "./parsers.js";
-import type { ExportMode, TransportKind } from "./types.js";
+import { parseBoolean, parseChoice, parseHttpUrl, parseInteger, parseList, parsePositiveDecimal, readRaw, type ParseContext } from "./parsers.js";
+import type { ContentCaptureMode, ExportMode, TransportKind } from "./types.js";
 
 export const DEFAULTS = Object.freeze({
   baseUrl: "https://api.axonpush.xyz",
@@ -14,6 +14,7 @@ export const DEFAULTS = Object.freeze({
   maxRetries: 3,
   shutdownTimeoutMs: 5_000,
   maxContentLength: 4096,
+  contentCapture: "metadata_only" as ContentCaptureMode,
 });
 
 /**
@@ -25,7 +26,8 @@ export const DEFAULTS = Object.freeze({
 export const REQUIRED_VARIABLES = ["AXONPUSH_API_KEY"] as const;
 
 export const readApiKey = (ctx: ParseContext) => readRaw(ctx, "AXONPUSH_API_KEY");
-export const readTenantId = (ctx: ParseContext) => readRaw(ctx, "AXONPUSH_TENANT_ID");
+/** `AXONPUSH_ORG_ID` is the SDKs' other name for it (contract/fixtures/env.json); the tenant id wins when both are set, as there. */
+export const readTenantId = (ctx: ParseContext) => readRaw(ctx, "AXONPUSH_TENANT_ID") ?? readRaw(ctx, "AXONPUSH_ORG_ID");
 export const readChannelId = (ctx: ParseContext) => readRaw(ctx, "AXONPUSH_CHANNEL_ID");
 export const readServiceName = (ctx: ParseContext) => readRaw(ctx, "AXONPUSH_SERVICE_NAME");
 export const readServiceVersion = (ctx: ParseContext) => readRaw(ctx, "AXONPUSH_SERVICE_VERSION");
@@ -41,8 +43,26 @@ export const readTransport = (ctx: ParseContext) =>
 
 export const readQueueSize = (ctx: ParseContext) => parseInteger(ctx, "AXONPUSH_QUEUE_SIZE", DEFAULTS.queueSize, 1);
 
-/** Milliseconds per request. */
-export const readTimeoutMs = (ctx: ParseContext) => parseInteger(ctx, "AXONPUSH_TIMEOUT", DEFAULTS.timeoutMs, 1);
+/** From here on, an AXONPUSH_TIMEOUT can only be the milliseconds this package read before it read seconds. */
+const SURELY_MILLISECONDS = 1000;
+
+/**
+ * Seconds per try, as AxonPush's SDKs read it (fractions allowed: `0.5`), in
+ * milliseconds. A value of 1000 or more is read as the milliseconds this
+ * package once took (a 1000-second timeout is no one's intent), with one line
+ * saying what to write instead.
+ */
+export function readTimeoutMs(ctx: ParseContext): number {
+  const fallbackSeconds = DEFAULTS.timeoutMs / 1000;
+  const value = parsePositiveDecimal(ctx, "AXONPUSH_TIMEOUT", fallbackSeconds, "a number of seconds above 0 (0.5 for half a second)");
+  if (value < SURELY_MILLISECONDS) return Math.max(1, Math.round(value * 1000));
+  const milliseconds = Math.round(value);
+  ctx.report(
+    `AXONPUSH_TIMEOUT is in seconds, as in AxonPush's SDKs; ${JSON.stringify(readRaw(ctx, "AXONPUSH_TIMEOUT"))} can only mean ` +
+      `milliseconds, so it is read as ${milliseconds} ms: write AXONPUSH_TIMEOUT=${milliseconds / 1000} instead.`,
+  );
+  return milliseconds;
+}
 
 export const readMaxRetries = (ctx: ParseContext) => parseInteger(ctx, "AXONPUSH_MAX_RETRIES", DEFAULTS.maxRetries, 0);
 
@@ -53,6 +73,10 @@ export const readRedactKeys = (ctx: ParseContext) => parseList(ctx, "AXONPUSH_RE
 
 export const readMaxContentLength = (ctx: ParseContext) =>
   parseInteger(ctx, "AXONPUSH_MAX_CONTENT_LENGTH", DEFAULTS.maxContentLength, 1);
+
+/** The SDKs' three modes and their default (contract/fixtures/env.json); see src/exporter/content-capture.ts. */
+export const readContentCapture = (ctx: ParseContext) =>
+  parseChoice<ContentCaptureMode>(ctx, "AXONPUSH_CONTENT_CAPTURE", ["metadata_only", "redacted", "full"], DEFAULTS.contentCapture);
 
 export const readDebug = (ctx: ParseContext) => parseBoolean(ctx, "AXONPUSH_DEBUG", false);
 

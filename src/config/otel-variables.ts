@@ -4,7 +4,7 @@
  * means what it would mean in the real environment.
  */
 import { parseChoice, parseHttpUrl, parseInteger, parseKeyValueList, parseList, parseNumberInRange, readRaw, type ParseContext } from "./parsers.js";
-import type { BatchProcessorConfig, ExtraTraceExporter, OtlpTracesConfig, SamplerConfig } from "./types.js";
+import type { BatchProcessorConfig, ExtraTraceExporter, OtlpProtocol, OtlpTracesConfig, SamplerConfig } from "./types.js";
 
 /** Local detectors only: the cloud ones query metadata addresses and run only when named. */
 export const DEFAULT_RESOURCE_DETECTORS = Object.freeze(["env", "host", "os", "process", "serviceinstance", "container"]);
@@ -49,11 +49,22 @@ export function readOtlpTraces(ctx: ParseContext): OtlpTracesConfig {
   const baseUrl = parseHttpUrl(ctx, "OTEL_EXPORTER_OTLP_ENDPOINT", undefined);
   const url = signalUrl ?? (baseUrl ? `${baseUrl}/v1/traces` : undefined);
   const headers = { ...parseKeyValueList(ctx, "OTEL_EXPORTER_OTLP_HEADERS"), ...parseKeyValueList(ctx, "OTEL_EXPORTER_OTLP_TRACES_HEADERS") };
-  const protocol = readRaw(ctx, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") ?? readRaw(ctx, "OTEL_EXPORTER_OTLP_PROTOCOL");
-  if (protocol !== undefined && protocol !== "http/protobuf") {
-    ctx.report(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf (the only OTLP protocol bundled), got ${JSON.stringify(protocol)}; using http/protobuf.`);
+  const protocol = readOtlpProtocol(ctx);
+  return protocol ? { url, headers, protocol } : { url, headers };
+}
+
+const OTLP_PROTOCOLS: readonly OtlpProtocol[] = ["http/protobuf", "http/json"];
+
+/** The traces variable wins over the general one, as in the OTLP exporter spec; grpc is not bundled. */
+function readOtlpProtocol(ctx: ParseContext): OtlpProtocol | undefined {
+  const name = readRaw(ctx, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") !== undefined ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL";
+  const raw = readRaw(ctx, name);
+  if (raw === undefined) return undefined;
+  const protocol = OTLP_PROTOCOLS.find((known) => known === raw.toLowerCase());
+  if (!protocol) {
+    ctx.report(`${name} must be http/protobuf or http/json (grpc is not bundled), got ${JSON.stringify(raw)}; using http/protobuf.`);
   }
-  return { url, headers };
+  return protocol;
 }
 
 export function readBatchProcessor(ctx: ParseContext): BatchProcessorConfig {

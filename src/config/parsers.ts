@@ -49,6 +49,16 @@ export function parseInteger(ctx: ParseContext, name: string, fallback: number |
   return fallback;
 }
 
+/** A decimal number above 0 (`2`, `0.5`, `.25`); `expected` says in which unit. */
+export function parsePositiveDecimal(ctx: ParseContext, name: string, fallback: number, expected: string): number {
+  const raw = readRaw(ctx, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(raw) && Number.isFinite(value) && value > 0) return value;
+  rejected(ctx, name, expected, raw, fallback);
+  return fallback;
+}
+
 /** A number in [min, max]. */
 export function parseNumberInRange(ctx: ParseContext, name: string, fallback: number, min: number, max: number): number {
   const raw = readRaw(ctx, name);

@@ -41,6 +41,7 @@ export function resolveConfig(inputs: ResolveInputs): AxonPushOtelConfig {
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? axonpush.readShutdownTimeoutMs(ctx),
     redactKeys: Object.freeze([...(options.redactKeys ?? axonpush.readRedactKeys(ctx))]),
     maxContentLength: options.maxContentLength ?? axonpush.readMaxContentLength(ctx),
+    contentCapture: options.contentCapture ?? axonpush.readContentCapture(ctx),
 
     serviceName:
       options.serviceName ??

@@ -11,6 +11,16 @@ export type ExportMode = "background" | "sync";
 /** How spans travel: one `/event` request per span, or OTLP batches to `/v1/traces`. */
 export type TransportKind = "events" | "otlp";
 
+/**
+ * AXONPUSH_CONTENT_CAPTURE, as AxonPush's SDKs read it: `metadata_only` sends
+ * `[REDACTED]` for values under content-like keys (prompts, messages, tool
+ * arguments…), `redacted` sends a short preview of them, `full` sends them.
+ */
+export type ContentCaptureMode = "metadata_only" | "redacted" | "full";
+
+/** `OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL`: the OTLP/HTTP encodings we can send. */
+export type OtlpProtocol = "http/protobuf" | "http/json";
+
 /** Extra trace exporters that run beside AxonPush, each on its own BatchSpanProcessor. */
 export type ExtraTraceExporter = "otlp" | "console";
 
@@ -32,6 +42,11 @@ export interface OtlpTracesConfig {
   /** Full URL of the traces endpoint (`.../v1/traces`), undefined = the exporter's default. */
   readonly url?: string;
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * For the extra OTLP exporter and for AxonPush's `otlp` transport; undefined:
+   * protobuf (AxonPush's transport then switches to JSON if the server refuses protobuf).
+   */
+  readonly protocol?: OtlpProtocol;
 }
 
 export interface AxonPushOtelConfig {
@@ -49,6 +64,7 @@ export interface AxonPushOtelConfig {
   readonly shutdownTimeoutMs: number;
   readonly redactKeys: readonly string[];
   readonly maxContentLength: number;
+  readonly contentCapture: ContentCaptureMode;
 
   // What the spans say about the service.
   readonly serviceName: string;
@@ -88,6 +104,7 @@ export interface StartOptions {
   shutdownTimeoutMs?: number;
   redactKeys?: string[];
   maxContentLength?: number;
+  contentCapture?: ContentCaptureMode;
   serviceName?: string;
   serviceVersion?: string;
   environment?: string;

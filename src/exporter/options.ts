@@ -3,7 +3,9 @@
  * a frozen settings object.
  */
 import type { AxonPushClient } from "../client.js";
+import { contentCaptureMode, type ContentCaptureMode } from "./content-capture.js";
 import { DEFAULT_MAX_CONTENT_LENGTH } from "./privacy.js";
+import type { OtlpEncoding } from "./otlp-request.js";
 import type { TransportName } from "./request-builders.js";
 
 export interface AxonPushSpanExporterOptions {
@@ -23,7 +25,7 @@ export interface AxonPushSpanExporterOptions {
   mode?: "background" | "sync";
   /**
    * `events` (default): one `POST /event` per span, as `app.span` events.
-   * `otlp`: each batch as one OTLP/HTTP protobuf request to `/v1/traces`, for busy services.
+   * `otlp`: each batch as one OTLP/HTTP request to `/v1/traces` (protobuf, or see `otlpEncoding`), for busy services.
    */
   transport?: "events" | "otlp";
   /** Spans held at most (waiting plus being sent, whichever transport); more are dropped and counted. Default 2048. */
@@ -34,6 +36,16 @@ export interface AxonPushSpanExporterOptions {
   redactKeys?: string[];
   /** Longest string value sent; longer ones are cut and marked. Default 4096. */
   maxContentLength?: number;
+  /**
+   * Values under content keys (prompts, messages, tool arguments…), as AxonPush's SDKs treat them:
+   * `metadata_only` (default) sends `[REDACTED]`, `redacted` a short preview, `full` the value.
+   */
+  contentCapture?: ContentCaptureMode;
+  /**
+   * `transport: "otlp"` only: `protobuf` or `json` (OTLP/HTTP's two encodings). Unset: protobuf, and
+   * JSON from then on should the server refuse protobuf (415), the refused batch sent again.
+   */
+  otlpEncoding?: OtlpEncoding;
   /** How long `shutdown()` waits for the queue to drain. Default 5000. */
   shutdownTimeoutMs?: number;
 }
@@ -54,6 +66,9 @@ export interface ExporterSettings {
   readonly concurrency: number;
   readonly redactKeys: readonly string[];
   readonly maxContentLength: number;
+  readonly contentCapture: ContentCaptureMode;
+  /** Undefined: protobuf until the server refuses it. */
+  readonly otlpEncoding?: OtlpEncoding;
   readonly shutdownTimeoutMs: number;
 }
 
@@ -80,6 +95,8 @@ export function resolveExporterSettings(options: AxonPushSpanExporterOptions): E
     concurrency: mode === "sync" ? 1 : positiveInteger(options.concurrency, DEFAULT_CONCURRENCY),
     redactKeys: Object.freeze([...(options.redactKeys ?? [])]),
     maxContentLength: positiveInteger(options.maxContentLength, DEFAULT_MAX_CONTENT_LENGTH),
+    contentCapture: contentCaptureMode(options.contentCapture),
+    otlpEncoding: options.otlpEncoding === "json" || options.otlpEncoding === "protobuf" ? options.otlpEncoding : undefined,
     shutdownTimeoutMs:
       shutdownTimeoutMs !== undefined && Number.isFinite(shutdownTimeoutMs) && shutdownTimeoutMs >= 0
         ? shutdownTimeoutMs

@@ -1,9 +1,16 @@
 /**
  * A batch of spans → ONE OTLP/HTTP request (`POST /v1/traces`), encoded by
- * OpenTelemetry's own serializer (protobuf by default), after the privacy
- * and resource rules of otlp-span-view.ts. Like the events requests, body and
- * Idempotency-Key are fixed here, once, so every retry and the exit-time
- * resend carry the very same bytes under the very same key.
+ * OpenTelemetry's own serializers after the privacy and resource rules of
+ * otlp-span-view.ts: protobuf, or JSON exactly as
+ * `@opentelemetry/exporter-trace-otlp-http` (what AxonPush's TypeScript SDK
+ * sends) writes it. Like the events requests, body and Idempotency-Key are
+ * fixed here, once, so every retry and the exit-time resend carry the very
+ * same bytes under the very same key.
+ *
+ * Which encoding: the user's (OTEL_EXPORTER_OTLP_PROTOCOL), else protobuf
+ * until the server refuses it (transport/otlp-encodings.ts). A protobuf
+ * request that may have to change carries its JSON form, built from the same
+ * span views only if it is asked for (`asJson`).
  *
  * `X-Axonpush-Channel` (when a channel is configured) travels with the
  * request (`headers`), so any sender, including the exit path, sends it
@@ -12,23 +19,27 @@
 import { randomUUID } from "node:crypto";
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import type { OtlpEncoding, OtlpEncodingDecision } from "../transport/otlp-encodings.js";
 import type { OutgoingRequest } from "../transport/types.js";
 import type { OtlpSpanViewer } from "./otlp-span-view.js";
 
+export type { OtlpEncoding } from "../transport/otlp-encodings.js";
+
 export const OTLP_TRACES_PATH = "/v1/traces";
 export const CHANNEL_HEADER = "X-Axonpush-Channel";
-
-export type OtlpEncoding = "protobuf" | "json";
 
 export interface OtlpRequestOptions {
   /** Sent as `X-Axonpush-Channel` when set; without it the current API uses the key's default trace channel. */
   readonly channelId?: string;
   readonly viewSpans: OtlpSpanViewer;
-  /** Default protobuf, the smaller and cheaper encoding; JSON is for debugging. */
-  readonly encoding?: OtlpEncoding;
+  /** One encoding, or a decision made as each request is built (see otlp-encodings.ts). Default protobuf. */
+  readonly encoding?: OtlpEncoding | (() => OtlpEncodingDecision);
 }
 
-const CONTENT_TYPES = { protobuf: "application/x-protobuf", json: "application/json" } as const;
+export const OTLP_CONTENT_TYPES = { protobuf: "application/x-protobuf", json: "application/json" } as const;
+
+/** A JSON body's Idempotency-Key, from its protobuf twin's: whoever turns a request into JSON gets the same key. */
+const jsonKeyOf = (protobufKey: string) => `${protobufKey}~json`;
 
 // Read at call time, never at module load: in the preload bundle the serializers'
 // package is a deferred stand-in that loads on first use (src/preload/lazy), so an
@@ -36,18 +47,39 @@ const CONTENT_TYPES = { protobuf: "application/x-protobuf", json: "application/j
 // still being evaluated would be too early.
 const serializerFor = (encoding: OtlpEncoding) => (encoding === "json" ? JsonTraceSerializer : ProtobufTraceSerializer);
 
+/** The body for spans already viewed (privacy and resource applied), in one encoding. Throws only if the serializer does. */
+export function encodeOtlpTraces(views: ReadableSpan[], encoding: OtlpEncoding): Uint8Array {
+  const body = serializerFor(encoding).serializeRequest(views);
+  if (!body) throw new Error("the OTLP serializer returned no body");
+  return body;
+}
+
+function decisionOf(encoding: OtlpRequestOptions["encoding"]): OtlpEncodingDecision {
+  if (typeof encoding === "function") return encoding();
+  return { encoding: encoding ?? "protobuf", mayFallBackToJson: false };
+}
+
 /** Undefined for an empty batch; throws only if the serializer does (the caller fails the batch). */
 export function otlpRequest(spans: readonly ReadableSpan[], options: OtlpRequestOptions): OutgoingRequest | undefined {
   if (spans.length === 0) return undefined;
-  const encoding = options.encoding ?? "protobuf";
-  const body = serializerFor(encoding).serializeRequest(options.viewSpans(spans));
-  if (!body) throw new Error("the OTLP serializer returned no body");
-  return {
+  const { encoding, mayFallBackToJson } = decisionOf(options.encoding);
+  const views = options.viewSpans(spans);
+  const request: OutgoingRequest = {
     path: OTLP_TRACES_PATH,
-    contentType: CONTENT_TYPES[encoding],
-    body,
+    contentType: OTLP_CONTENT_TYPES[encoding],
+    body: encodeOtlpTraces(views, encoding),
     idempotencyKey: randomUUID(),
     spanCount: spans.length,
     ...(options.channelId ? { headers: { [CHANNEL_HEADER]: options.channelId } } : {}),
   };
+  if (encoding === "json" || !mayFallBackToJson) return request;
+  let json: OutgoingRequest | undefined;
+  const asJson = (): OutgoingRequest =>
+    (json ??= {
+      ...request,
+      contentType: OTLP_CONTENT_TYPES.json,
+      body: encodeOtlpTraces(views, "json"),
+      idempotencyKey: jsonKeyOf(request.idempotencyKey),
+    });
+  return { ...request, asJson };
 }

@@ -5,7 +5,7 @@
  * as OpenTelemetry's own OTLP exporter warns: this turns such an answer into
  * a failure for the exporter's rate-limited report.
  */
-import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { OutgoingRequest, SendResult } from "../transport/types.js";
 import { OTLP_TRACES_PATH } from "./otlp-request.js";
 
@@ -19,8 +19,7 @@ export function partialRejection(request: OutgoingRequest, result: SendResult): 
   let rejectedSpans = 0;
   let errorMessage = "";
   try {
-    const serializer = request.contentType === "application/json" ? JsonTraceSerializer : ProtobufTraceSerializer;
-    const partial = serializer.deserializeResponse(result.body).partialSuccess;
+    const partial = deserializeResponse(result.body).partialSuccess;
     rejectedSpans = Number(partial?.rejectedSpans ?? 0);
     errorMessage = partial?.errorMessage ?? "";
   } catch {
@@ -29,4 +28,28 @@ export function partialRejection(request: OutgoingRequest, result: SendResult): 
   if (!(rejectedSpans > 0)) return undefined;
   const message = `${rejectedSpans} of ${request.spanCount} span(s) refused (partial success)${errorMessage ? `: ${errorMessage}` : ""}`;
   return { result: { kind: "failure", status: result.status, message }, rejectedSpans };
+}
+
+interface PartialSuccessAnswer {
+  readonly partialSuccess?: { readonly rejectedSpans?: unknown; readonly errorMessage?: string };
+}
+
+/**
+ * By the answer's own bytes, not the request's content type: a protobuf
+ * request may have been sent again as JSON (transport/otlp-json-fallback.ts),
+ * and the answer comes in the encoding that was sent. A JSON object starts
+ * with `{`; a protobuf message may too (a newline tag, then a length of 123),
+ * but is no valid JSON, and is read as protobuf. Parsed here rather than by
+ * the JSON serializer, which turns invalid JSON into an empty answer.
+ */
+function deserializeResponse(body: Uint8Array): PartialSuccessAnswer {
+  if (/^\s*\{/.test(Buffer.from(body.subarray(0, 8)).toString("latin1"))) {
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(body).toString("utf8"));
+      if (parsed && typeof parsed === "object") return parsed as PartialSuccessAnswer;
+    } catch {
+      // not JSON after all
+    }
+  }
+  return ProtobufTraceSerializer.deserializeResponse(body);
 }

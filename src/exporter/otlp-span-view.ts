@@ -5,8 +5,10 @@
  * processors and exporters on the provider may hold the same object.
  *
  * OTLP keeps attribute types, so values stay typed here (a count stays a
- * number): redacted keys become `[REDACTED]`, strings (also inside arrays)
- * are cut to `maxContentLength` with the same marker as the events mapping.
+ * number): redacted keys (and content keys under `metadata_only`) become
+ * `[REDACTED]`, strings (also inside arrays) are cut to `maxContentLength`,
+ * or to a preview for content under `redacted`, with the same markers as the
+ * events mapping.
  * Credential-like query values in URL attributes are hidden as in the
  * events mapping, and times are made sendable the same way (hrtime.ts):
  * OpenTelemetry's protobuf writer would otherwise turn a negative time into
@@ -18,7 +20,7 @@ import type { Attributes, AttributeValue, HrTime, Link, SpanStatus } from "@open
 import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
 import { sendableSpanTimes } from "./hrtime.js";
-import { withoutUrlSecrets, type Privacy } from "./privacy.js";
+import { cutText, withoutUrlSecrets, type KeyTreatment, type Privacy } from "./privacy.js";
 import { REDACTED } from "./redaction.js";
 import type { ResourceMapper } from "./resource.js";
 import { truncateString } from "./truncate.js";
@@ -26,10 +28,10 @@ import { isUrlAttribute } from "./url-query-redaction.js";
 
 export type OtlpSpanViewer = (spans: readonly ReadableSpan[]) => ReadableSpan[];
 
-function privateValue(value: AttributeValue, max: number): AttributeValue {
-  if (typeof value === "string") return truncateString(value, max);
-  if (Array.isArray(value) && value.some((item) => typeof item === "string" && item.length > max)) {
-    return value.map((item) => (typeof item === "string" ? truncateString(item, max) : item)) as AttributeValue;
+function privateValue(value: AttributeValue, treatment: KeyTreatment, privacy: Privacy): AttributeValue {
+  if (typeof value === "string") return cutText(value, treatment, privacy);
+  if (Array.isArray(value) && value.some((item) => typeof item === "string" && cutText(item, treatment, privacy) !== item)) {
+    return value.map((item) => (typeof item === "string" ? cutText(item, treatment, privacy) : item)) as AttributeValue;
   }
   return value;
 }
@@ -42,9 +44,11 @@ export function privateAttributes(attributes: Attributes | undefined, privacy: P
     const value = attributes[key];
     if (value === undefined || value === null) continue;
     // Hidden before cut, so a cut never leaves half a secret behind.
-    const replaced = privacy.isRedacted(key)
-      ? REDACTED
-      : privateValue(isUrlAttribute(key) ? withoutUrlSecrets(key, value, privacy) : value, privacy.maxContentLength);
+    const treatment = privacy.treatmentOf(key);
+    const replaced =
+      treatment === "redact"
+        ? REDACTED
+        : privateValue(isUrlAttribute(key) ? withoutUrlSecrets(key, value, privacy) : value, treatment, privacy);
     if (replaced !== value) {
       out ??= { ...attributes };
       out[key] = replaced;

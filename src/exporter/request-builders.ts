@@ -11,6 +11,7 @@
  */
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { logger } from "../diag.js";
+import { decideOtlpEncoding, type ServerOtlpEncodings } from "../transport/otlp-encodings.js";
 import type { OutgoingRequest } from "../transport/types.js";
 import { mapSpan, type SpanMapping } from "./map-span.js";
 import type { ExporterSettings } from "./options.js";
@@ -79,17 +80,22 @@ export function otlpRequestBuilder(options: OtlpBuilderOptions): RequestBuilder 
   };
 }
 
-/** The builder the exporter's settings ask for; both share one privacy and one resource mapping. */
+/**
+ * The builder the exporter's settings ask for; both share one privacy and one resource mapping.
+ * `encodings`: what the server is known to take (live), so OTLP requests are built as JSON once it refused protobuf.
+ */
 export function createRequestBuilder(
   settings: ExporterSettings,
   privacy: Privacy,
   mapResource: ResourceMapper,
   refused?: ReadonlySet<string>,
+  encodings?: ServerOtlpEncodings,
 ): RequestBuilder {
   if (settings.transport === "otlp") {
     return otlpRequestBuilder({
       channelId: settings.channelId,
       viewSpans: createOtlpSpanViewer(privacy, mapResource),
+      encoding: encodings ? () => decideOtlpEncoding(settings.otlpEncoding, encodings) : settings.otlpEncoding,
       maxSpansPerRequest: Math.min(OTLP_MAX_SPANS_PER_REQUEST, settings.maxQueueSize),
     });
   }

@@ -4,9 +4,14 @@
  */
 export function truncateString(value: string, maxLength: number): string {
   if (value.length <= maxLength) return value;
-  let cut = maxLength;
-  // Never split a surrogate pair: half an emoji is not valid text.
+  const kept = headOf(value, maxLength);
+  return `${kept}…[truncated ${value.length - kept.length} chars]`;
+}
+
+/** The first `length` characters, one fewer rather than half a surrogate pair (half an emoji is not valid text). */
+export function headOf(value: string, length: number): string {
+  let cut = length;
   const last = value.charCodeAt(cut - 1);
   if (cut > 0 && last >= 0xd800 && last <= 0xdbff) cut -= 1;
-  return `${value.slice(0, cut)}…[truncated ${value.length - cut} chars]`;
+  return value.slice(0, cut);
 }

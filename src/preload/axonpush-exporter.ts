@@ -31,6 +31,14 @@ export function exporterOptionsFor(config: AxonPushOtelConfig, client: AxonPushC
     maxQueueSize: config.queueSize,
     redactKeys: [...config.redactKeys],
     maxContentLength: config.maxContentLength,
+    contentCapture: config.contentCapture,
+    otlpEncoding: otlpEncodingFor(config),
     shutdownTimeoutMs: config.shutdownTimeoutMs,
   };
+}
+
+/** OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL, when set; else the exporter's own choice (protobuf, JSON if refused). */
+function otlpEncodingFor(config: AxonPushOtelConfig): AxonPushSpanExporterOptions["otlpEncoding"] {
+  const protocol = config.otlpTraces.protocol;
+  return protocol === "http/json" ? "json" : protocol === "http/protobuf" ? "protobuf" : undefined;
 }

@@ -6,6 +6,7 @@
 import { BatchSpanProcessor, ConsoleSpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type * as OtlpProto from "@opentelemetry/exporter-trace-otlp-proto";
+import type * as OtlpJson from "@opentelemetry/exporter-trace-otlp-http";
 import { requireLazily } from "./lazy-require.js";
 import type { AxonPushOtelConfig, ExtraTraceExporter } from "../config/types.js";
 import { AxonPushBatchSpanProcessor, type AxonPushSpanExporter } from "../exporter/index.js";
@@ -13,8 +14,13 @@ import type { PendingSpanProcessor } from "../exit/index.js";
 
 function extraExporter(kind: ExtraTraceExporter, config: AxonPushOtelConfig): SpanExporter {
   if (kind === "console") return new ConsoleSpanExporter();
+  const options = { url: config.otlpTraces.url, headers: { ...config.otlpTraces.headers } };
+  if (config.otlpTraces.protocol === "http/json") {
+    const { OTLPTraceExporter } = requireLazily("@opentelemetry/exporter-trace-otlp-http") as typeof OtlpJson;
+    return new OTLPTraceExporter(options);
+  }
   const { OTLPTraceExporter } = requireLazily("@opentelemetry/exporter-trace-otlp-proto") as typeof OtlpProto;
-  return new OTLPTraceExporter({ url: config.otlpTraces.url, headers: { ...config.otlpTraces.headers } });
+  return new OTLPTraceExporter(options);
 }
 
 export function buildSpanProcessors(

@@ -5,11 +5,13 @@
  */
 import { startLocalReceiver } from "./server.js";
 import { TracePrinter } from "./trace-printer.js";
-import type { AxonPushApiVersion } from "./types.js";
+import type { AxonPushApiVersion, OtlpIngestMode } from "./types.js";
 
 export interface DevOptions {
   port: number;
   api: AxonPushApiVersion;
+  /** Default `any`. */
+  otlp?: OtlpIngestMode;
 }
 
 const WHAT_IT_IMITATES: Record<AxonPushApiVersion, string> = {
@@ -18,11 +20,12 @@ const WHAT_IT_IMITATES: Record<AxonPushApiVersion, string> = {
   nest: "the nest API (AxonPush's first backend, which some self-hosted installs still run)",
 };
 
-export function devBanner(url: string, api: AxonPushApiVersion): string {
+export function devBanner(url: string, api: AxonPushApiVersion, otlp: OtlpIngestMode = "any"): string {
   const keyAlone = api !== "nest";
   return [
     `AxonPush local receiver listening on ${url} (POST /event, POST /v1/traces)`,
     `Imitating ${WHAT_IT_IMITATES[api]}; choose another with --api go|go-dev|nest.`,
+    ...(otlp === "json-only" ? ["OTLP: JSON only (--otlp json-only): a protobuf body on /v1/traces is answered 415."] : []),
     "",
     keyAlone
       ? "Point your app at it (any non-empty key is accepted; on go the key alone is enough):"
@@ -43,6 +46,7 @@ export async function runDev(options: DevOptions): Promise<void> {
   const receiver = await startLocalReceiver({
     api: options.api,
     port: options.port,
+    otlp: options.otlp ?? "any",
     onSpan: (span) => printer.add(span),
     onRejection: (rejection) => process.stderr.write(`rejected ${rejection.status}: ${rejection.message}\n`),
   }).catch((error: unknown) => {
@@ -62,5 +66,5 @@ export async function runDev(options: DevOptions): Promise<void> {
   // once, and the banner line reaches a pipe before the next line runs here.
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  write(devBanner(receiver.url, receiver.api));
+  write(devBanner(receiver.url, receiver.api, options.otlp));
 }

@@ -5,6 +5,7 @@ export type {
   FailureRule,
   LocalReceiver,
   LocalReceiverOptions,
+  OtlpIngestMode,
   ReceivedEvent,
   ReceivedSpan,
   Rejection,

@@ -11,6 +11,9 @@
  * another body); go declares no such header and no dedup for this ingest, so
  * a batch sent twice is stored twice there, as far as the contract says.
  *
+ * With the `otlp: "json-only"` option, a protobuf body is answered 415, as
+ * a deployment that takes only JSON-encoded OTLP answers it.
+ *
  * Failure rules (`failNext`) apply here exactly as on `/event`: the server
  * applies them before any route runs.
  */
@@ -59,6 +62,9 @@ function handleTraces(context: RouteContext): Reply {
       "unsupported_media_type",
       `Content-Type must be application/x-protobuf or application/json (got ${JSON.stringify(headers["content-type"] ?? "")})`,
     );
+  }
+  if (context.otlp === "json-only" && encoding !== "json") {
+    return errorReply(415, "unsupported_media_type", "only JSON-encoded OTLP is accepted: send Content-Type application/json");
   }
 
   const body = uncompressed(headers, context.body);

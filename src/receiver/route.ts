@@ -5,6 +5,7 @@
 import type { ApiDialect } from "./api-versions.js";
 import type { Reply } from "./reply.js";
 import type { ReceiverStore } from "./store.js";
+import type { OtlpIngestMode } from "./types.js";
 import type { AuthExpectation } from "./validate-headers.js";
 
 export interface RouteContext {
@@ -19,6 +20,8 @@ export interface RouteContext {
   readonly dialect: ApiDialect;
   /** The `channels` option: when set, any other channel is 404. */
   readonly channels: ReadonlySet<string> | undefined;
+  /** The `otlp` option: which encodings `/v1/traces` takes. */
+  readonly otlp: OtlpIngestMode;
 }
 
 export type RouteHandler = (context: RouteContext) => Reply;

@@ -17,6 +17,7 @@ import type {
   FailureRule,
   LocalReceiver,
   LocalReceiverOptions,
+  OtlpIngestMode,
   ReceivedEvent,
   ReceivedSpan,
   ReceivedTry,
@@ -51,6 +52,7 @@ class Receiver implements LocalReceiver {
     private readonly dialect: ApiDialect,
     private readonly auth: AuthExpectation,
     private readonly channels: ReadonlySet<string> | undefined,
+    private readonly otlp: OtlpIngestMode,
     store: ReceiverStore,
   ) {
     this.store = store;
@@ -170,8 +172,8 @@ class Receiver implements LocalReceiver {
     if (!route) return errorReply(404, "not_found", `no route for ${method} ${path}`);
     if (body === undefined) return errorReply(413, "payload_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
     const headers = lowerCaseHeaders(request);
-    const { dialect, auth, channels, store } = this;
-    return route.handle({ method, path, headers, body, store, auth, dialect, channels });
+    const { dialect, auth, channels, store, otlp } = this;
+    return route.handle({ method, path, headers, body, store, auth, dialect, channels, otlp });
   }
 
   /** Records a contract refusal in `rejections`, in the server's own words. */
@@ -232,5 +234,5 @@ export async function startLocalReceiver(options: LocalReceiverOptions = {}): Pr
   if (options.apiKey !== undefined) auth.apiKey = options.apiKey;
   if (options.tenantId !== undefined) auth.tenantId = options.tenantId;
   const channels = options.channels === undefined ? undefined : new Set(options.channels);
-  return new Receiver(server, dialect, auth, channels, new ReceiverStore(options));
+  return new Receiver(server, dialect, auth, channels, options.otlp ?? "any", new ReceiverStore(options));
 }

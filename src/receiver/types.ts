@@ -41,6 +41,13 @@ export interface ReceivedSpan {
   via: "event" | "otlp";
 }
 
+/**
+ * Which OTLP encodings `/v1/traces` takes: `any` (protobuf and JSON, as
+ * AxonPush documents) or `json-only` (protobuf answered 415, as a deployment
+ * following AxonPush's page that says only JSON-encoded OTLP is accepted).
+ */
+export type OtlpIngestMode = "any" | "json-only";
+
 /** Applied to the next requests, in order, before they are validated. */
 export interface FailureRule {
   /** Answer with this status (503 when only `retryAfter` is given). */
@@ -111,6 +118,8 @@ export interface LocalReceiverOptions {
   tenantId?: string;
   /** When given, a `channel_id` / `X-Axonpush-Channel` not in the list is answered 404 (every version). */
   channels?: readonly string[];
+  /** Default `any`. */
+  otlp?: OtlpIngestMode;
   onSpan?: (span: ReceivedSpan, event: ReceivedEvent) => void;
   /** Called for each request refused for breaking the contract (not for injected failures). */
   onRejection?: (rejection: Rejection) => void;

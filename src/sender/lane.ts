@@ -11,6 +11,8 @@ import { DeliveryQueue } from "../exporter/delivery-queue.js";
 import { partialRejection } from "../exporter/otlp-response.js";
 import { settlesWithin } from "../exporter/settles-within.js";
 import { createEventTransport } from "../transport/create-transport.js";
+import { otlpEncodingsOf } from "../transport/otlp-encodings.js";
+import { OtlpJsonFallbackTransport } from "../transport/otlp-json-fallback.js";
 import { refusalsOf } from "../transport/refused-properties.js";
 import { RefusedPropertyTransport } from "../transport/refused-property-transport.js";
 import type { OutgoingRequest, SendResult, Transport } from "../transport/types.js";
@@ -48,7 +50,9 @@ export class Lane {
     const exporter = settings.exporter;
     // What this server refused by name so far (shared by every lane sending to it): left out of every body.
     const refusals = refusalsOf(client.baseUrl);
-    this.#requests = new RequestMaker(exporter, refusals.names);
+    // Whether it refused OTLP protobuf (shared likewise): OTLP built as JSON from then on.
+    const encodings = otlpEncodingsOf(client.baseUrl);
+    this.#requests = new RequestMaker(exporter, refusals.names, encodings);
     const http =
       seams.transport ??
       createEventTransport(client, {
@@ -57,7 +61,7 @@ export class Lane {
         proxy: settings.proxy,
         wrap: seams.wrapTransport,
       });
-    this.#transport = new RefusedPropertyTransport(http, refusals);
+    this.#transport = new OtlpJsonFallbackTransport(new RefusedPropertyTransport(http, refusals), encodings);
     this.#reporter = new DeliveryReporter({
       notice: seams.notice,
       configured: { tenantId: client.tenantId !== undefined, channelId: exporter.channelId !== undefined },

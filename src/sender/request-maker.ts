@@ -9,6 +9,7 @@ import type { ExporterSettings } from "../exporter/options.js";
 import { createPrivacy } from "../exporter/privacy.js";
 import { createRequestBuilder, type BuiltRequests, type RequestBuilder } from "../exporter/request-builders.js";
 import { createResourceMapper } from "../exporter/resource.js";
+import type { ServerOtlpEncodings } from "../transport/otlp-encodings.js";
 import { ResourceTable, spansFromRecords } from "./record-spans.js";
 import { RecordMaker, type RecordBatch } from "./records.js";
 
@@ -16,10 +17,13 @@ export class RequestMaker {
   readonly #builder: RequestBuilder;
   readonly #resources = new ResourceTable();
 
-  /** `refused`: the properties the server has refused so far (live), left out of every new body. */
-  constructor(settings: ExporterSettings, refused?: ReadonlySet<string>) {
-    const privacy = createPrivacy(settings.redactKeys, settings.maxContentLength);
-    this.#builder = createRequestBuilder(settings, privacy, createResourceMapper(settings, privacy), refused);
+  /**
+   * `refused`: the properties the server has refused so far (live), left out of every new body;
+   * `encodings`: what OTLP encoding it is known to take (live), so OTLP is built as JSON once it refused protobuf.
+   */
+  constructor(settings: ExporterSettings, refused?: ReadonlySet<string>, encodings?: ServerOtlpEncodings) {
+    const privacy = createPrivacy(settings);
+    this.#builder = createRequestBuilder(settings, privacy, createResourceMapper(settings, privacy), refused, encodings);
   }
 
   fromRecords(batch: RecordBatch): BuiltRequests {
@@ -30,6 +34,11 @@ export class RequestMaker {
 }
 
 /** The requests these spans become, exactly as a lane would build them (records in between). */
-export function prepareRequests(settings: ExporterSettings, spans: readonly ReadableSpan[], refused?: ReadonlySet<string>): BuiltRequests {
-  return new RequestMaker(settings, refused).fromRecords(new RecordMaker().toRecords(spans));
+export function prepareRequests(
+  settings: ExporterSettings,
+  spans: readonly ReadableSpan[],
+  refused?: ReadonlySet<string>,
+  encodings?: ServerOtlpEncodings,
+): BuiltRequests {
+  return new RequestMaker(settings, refused, encodings).fromRecords(new RecordMaker().toRecords(spans));
 }

@@ -66,12 +66,18 @@ export function runSenderLoop(port: MessagePort, exitSignal: SharedArrayBuffer):
   });
 }
 
+const COMPONENT = "axonpush-otel";
+
 /** The shared code logs through diag; on this thread that reaches the user only through the app's thread. */
 function routeDiagnostics(notice: Notice): void {
   // Not the API's own "registered a global" line that setLogger logs through the new logger.
   let ready = false;
   const forward = (message: string, args: unknown[]) => {
-    if (ready) notice("debug", [message, ...args.map((arg) => (arg instanceof Error ? arg.message : String(arg)))].join(" "));
+    if (!ready) return;
+    const words = [message, ...args.map((arg) => (arg instanceof Error ? arg.message : String(arg)))];
+    // Our component logger's namespace comes first; the app's thread logs the line under it again.
+    if (words[0] === COMPONENT) words.shift();
+    notice("debug", words.join(" "));
   };
   const logger: DiagLogger = {
     error: (message, ...args) => forward(message, args),

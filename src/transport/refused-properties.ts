@@ -5,17 +5,10 @@
  * lives on `globalThis` so the preload bundle and the library, each with its
  * own copy of this module, share it too.
  */
-const REGISTRY_KEY = Symbol.for("axonpush-otel.refused-properties");
+import { processWideMap } from "./process-wide-map.js";
 
-/** Base URL → names of the body properties that server refused. Plain data: the shape must survive two copies of the package. */
-type Registry = Map<string, Set<string>>;
-type GlobalWithRegistry = typeof globalThis & { [REGISTRY_KEY]?: Registry };
-
-function registry(): Registry {
-  const g = globalThis as GlobalWithRegistry;
-  g[REGISTRY_KEY] ??= new Map();
-  return g[REGISTRY_KEY];
-}
+/** Base URL → names of the body properties that server refused. */
+const registry = () => processWideMap<Set<string>>("axonpush-otel.refused-properties");
 
 export interface ServerRefusals {
   /** The server's base URL. */

@@ -31,6 +31,14 @@ export interface OutgoingRequest {
    * left out (see optional-properties.ts).
    */
   readonly optional?: OptionalProperties;
+  /**
+   * For an OTLP protobuf body sent to a server whose encodings are not known
+   * yet: the same batch as OTLP/JSON (same spans, key derived from this one),
+   * built on first call and the same object after. A server that refuses
+   * protobuf gets it instead (see otlp-encodings.ts). A function: resolve it
+   * before a request crosses into a worker thread.
+   */
+  readonly asJson?: () => OutgoingRequest;
 }
 
 /** Plain data (no functions), so it crosses into the exit-time sender's worker thread. */

@@ -30,6 +30,8 @@ export interface Setup {
   plainProcessor?: boolean;
   /** AXONPUSH_DEBUG: the sender's counters are said (diag info, and stderr). */
   debug?: boolean;
+  /** Send on this thread, as where no sender thread can run (what the sender learns is then visible here). */
+  onAppThread?: boolean;
 }
 
 export function useExporterHarness(options: HarnessOptions) {
@@ -56,7 +58,7 @@ export function useExporterHarness(options: HarnessOptions) {
 
   function setUp(setup: Setup = {}) {
     const client = new AxonPushClient({ apiKey: options.apiKey, tenantId: options.tenantId, baseUrl: receiver.url, ...setup.client });
-    const exporter = new AxonPushSpanExporter({ client, ...options.exporter, ...setup.exporter }, { debug: setup.debug });
+    const exporter = new AxonPushSpanExporter({ client, ...options.exporter, ...setup.exporter }, { debug: setup.debug, onAppThread: setup.onAppThread });
     const bsp = { scheduledDelayMillis: 20, ...setup.bsp };
     const spanProcessors = [setup.plainProcessor ? new BatchSpanProcessor(exporter, bsp) : new AxonPushBatchSpanProcessor(exporter, bsp)];
     if (setup.alongside) spanProcessors.push(new BatchSpanProcessor(setup.alongside, { scheduledDelayMillis: 20 }));
