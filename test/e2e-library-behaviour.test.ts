@@ -6,7 +6,8 @@
 // (scripts/instrumentation-patches/) are what make them equal.
 import { describe, expect, it } from "vitest";
 import { useSuiteReceiver } from "./helpers/suite-receiver.js";
-import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
+import { axonpushEnv, killAllFixtures, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
+import { runToEnd } from "./helpers/run-to-end.js";
 
 const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
@@ -98,17 +99,6 @@ const CASES: LibraryCase[] = [
     scopes: [scope("koa")],
   },
 ];
-
-function resultOf(stdout: string): unknown {
-  const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
-  return line === undefined ? `no RESULT line; stdout was: ${stdout}` : JSON.parse(line.slice("RESULT ".length));
-}
-
-async function runToEnd(script: string, options: { nodeArgs?: string[]; env?: Record<string, string> } = {}) {
-  const run = await runFixture({ script, waitForReady: false, ...options });
-  const { code, signal } = await run.exited;
-  return { result: resultOf(run.stdout()), code, signal, stderr: run.stderr() };
-}
 
 describe.each(CASES)("$library", (library) => {
   it.each(["cjs", "mjs"])("runs as the library means to without the preload (the fixture's own check, .%s)", async (extension) => {
