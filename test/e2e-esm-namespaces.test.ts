@@ -12,6 +12,7 @@
 // library, prints what it answered as one RESULT line and exits.
 import { describe, expect, it } from "vitest";
 import type { ReceivedSpan } from "../src/receiver/index.js";
+// @ts-expect-error -- a plain .mjs fixture script, no type declarations
 import { prepareMajor } from "../fixtures/majors/prepare.mjs";
 import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
