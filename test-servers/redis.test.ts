@@ -6,55 +6,46 @@ import { startRedis } from "./helpers/redis.js";
 import { useServer } from "./helpers/use-server.js";
 
 const server = useServer(startRedis);
-const INCR_ERROR = "ERR value is not an integer or out of range";
 
-/** ioredis names its spans after the command, in lower case. */
-const ioredisSpan = (command: string, text: RegExp, status: ExpectedSpan["status"] = "UNSET"): ExpectedSpan => ({
-  name: command,
-  kind: "CLIENT",
-  status,
-  attributes: { "db.system.name": "redis", "db.operation.name": command, "db.query.text": text, ...AT_THE_SERVER },
-});
-const ioredis = (version: number, major?: ClientCase["major"]): ClientCase => ({
-  client: `ioredis ${version}`,
-  fixture: "fixtures/servers/ioredis",
-  major,
-  answers: { "/ok": '200 "hello"', "/fail": new RegExp(`^500 \\w+: ${INCR_ERROR}$`) },
-  spans: {
-    "/ok": [ioredisSpan("set", /^set greeting_\d+ \[1 other arguments\]$/), ioredisSpan("get", /^get greeting_\d+$/)],
-    "/fail": [ioredisSpan("incr", /^incr greeting_\d+$/, "ERROR")],
-  },
-});
+interface RedisClient {
+  client: string;
+  fixture: string;
+  major?: ClientCase["major"];
+  /** The span's name for a command: ioredis names it after the command, node-redis `redis-<command>`. */
+  spanName: (command: string) => string;
+  /** node-redis 4 and later write commands in upper case. */
+  upperCase: boolean;
+}
 
-/** node-redis: `redis-<command>` (upper case from 4 on). */
-const nodeRedisSpan = (command: string, text: RegExp, status: ExpectedSpan["status"] = "UNSET"): ExpectedSpan => ({
-  name: `redis-${command}`,
-  kind: "CLIENT",
-  status,
-  attributes: { "db.system.name": "redis", "db.operation.name": command, "db.query.text": text, ...AT_THE_SERVER },
-});
-const nodeRedis = (version: number, major?: ClientCase["major"]): ClientCase => ({
-  client: `node-redis ${version}`,
-  fixture: "fixtures/servers/redis",
-  major,
-  answers: { "/ok": '200 "hello"', "/fail": new RegExp(`^500 \\w+: ${INCR_ERROR}$`) },
-  spans: {
-    "/ok": [nodeRedisSpan("SET", /^SET greeting_\d+ \[1 other arguments\]$/), nodeRedisSpan("GET", /^GET greeting_\d+$/)],
-    "/fail": [nodeRedisSpan("INCR", /^INCR greeting_\d+$/, "ERROR")],
-  },
-});
+function redisCase({ client, fixture, major, spanName, upperCase }: RedisClient): ClientCase {
+  const written = (command: string) => (upperCase ? command.toUpperCase() : command);
+  const span = (command: string, moreArguments: string, status: ExpectedSpan["status"] = "UNSET"): ExpectedSpan => ({
+    name: spanName(written(command)),
+    kind: "CLIENT",
+    status,
+    attributes: {
+      "db.system.name": "redis",
+      "db.operation.name": written(command),
+      "db.query.text": new RegExp(`^${written(command)} greeting_\\d+${moreArguments}$`),
+      ...AT_THE_SERVER,
+    },
+  });
+  return {
+    client,
+    fixture,
+    major,
+    answers: { "/ok": '200 "hello"', "/fail": /^500 \w+: ERR value is not an integer or out of range$/ },
+    spans: {
+      "/ok": [span("set", " \\[1 other arguments\\]"), span("get", "")],
+      "/fail": [span("incr", "", "ERROR")],
+    },
+  };
+}
 
-/** node-redis 3 (redis 2/3's instrumentation): `redis-<command>`, in lower case, from one fixture of its own (callback API). */
-const NODE_REDIS_3: ClientCase = {
-  client: "node-redis 3",
-  fixture: "fixtures/servers/redis3",
-  major: ["redis3", "redis"],
-  answers: { "/ok": '200 "hello"', "/fail": `500 ReplyError: ${INCR_ERROR}` },
-  spans: {
-    "/ok": [nodeRedisSpan("set", /^set greeting_\d+ \[1 other arguments\]$/), nodeRedisSpan("get", /^get greeting_\d+$/)],
-    "/fail": [nodeRedisSpan("incr", /^incr greeting_\d+$/, "ERROR")],
-  },
-};
+const ioredis = (version: number, major?: ClientCase["major"]) =>
+  redisCase({ client: `ioredis ${version}`, fixture: "fixtures/servers/ioredis", major, spanName: (command) => command, upperCase: false });
+const nodeRedis = (version: number, major?: ClientCase["major"]) =>
+  redisCase({ client: `node-redis ${version}`, fixture: "fixtures/servers/redis", major, spanName: (command) => `redis-${command}`, upperCase: true });
 
 describeClients(
   [
@@ -63,7 +54,8 @@ describeClients(
     nodeRedis(6, ["redis6", "redis"]),
     nodeRedis(5),
     nodeRedis(4, ["redis4", "redis"]),
-    NODE_REDIS_3,
+    // Its callback API has a fixture of its own.
+    redisCase({ client: "node-redis 3", fixture: "fixtures/servers/redis3", major: ["redis3", "redis"], spanName: (command) => `redis-${command}`, upperCase: false }),
   ],
   server,
 );

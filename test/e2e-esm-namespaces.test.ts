@@ -16,18 +16,12 @@ import type { ReceivedSpan } from "../src/receiver/index.js";
 import { prepareMajor } from "../fixtures/majors/prepare.mjs";
 import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
-import { runToEnd } from "./helpers/run-to-end.js";
+import { expectSameBehaviour, instrumentationScope, PRELOAD_RUNS, runPlainAndTraced, runToEnd } from "./helpers/run-to-end.js";
 import { ancestorsOf } from "./helpers/trace-assertions.js";
 
 const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
-const RUNS = [
-  { entry: "mjs", flag: "--import" },
-  { entry: "cjs", flag: "--import" },
-  { entry: "cjs", flag: "--require" },
-] as const;
-
-const scope = (name: string) => `@opentelemetry/instrumentation-${name}`;
+const scope = instrumentationScope;
 
 /** A span identified by name and kind (a gRPC call has a CLIENT and a SERVER span of the same name). */
 interface SpanRef {
@@ -160,16 +154,10 @@ describe.each(CASES)("$library", (library) => {
     expect([plain.code, plain.result]).toEqual([0, library.result]);
   });
 
-  it.each(RUNS)("behaves the same ($entry entry under $flag), and its spans are in the request's trace", async ({ entry, flag }) => {
+  it.each(PRELOAD_RUNS)("behaves the same ($entry entry under $flag), and its spans are in the request's trace", async ({ entry, flag }) => {
     prepareMajors();
-    const script = `${library.entry}.${entry}`;
-    const [plain, traced] = await Promise.all([
-      runToEnd(script),
-      runToEnd(script, { nodeArgs: [flag, "axonpush-otel/register"], env: axonpushEnv(receiver.url) }),
-    ]);
-    expect(traced.result).toEqual(plain.result);
-    expect(traced.stderr).toBe(plain.stderr);
-    expect([traced.code, traced.signal]).toEqual([plain.code, plain.signal]);
+    const { plain, traced } = await runPlainAndTraced(`${library.entry}.${entry}`, flag, axonpushEnv(receiver.url));
+    expectSameBehaviour(traced, plain);
 
     // The process flushed at its natural end, so what it made has arrived or soon will.
     const spans = await receiver.waitForSpans((all) => all.some(isRequest) && allArrived(all, library.spans), 10_000).catch(() => receiver.spans());

@@ -14,6 +14,7 @@
 #   bash scripts/servers/ci-tier.sh
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/ci/vitest-counts.sh
 export OTEL_NODE_RESOURCE_DETECTORS="env,host,os,process,serviceinstance,container"
 # The tier may take this long; a process that keeps vitest from exiting must not eat CI's budget.
 TIER_TIMEOUT_SECONDS=${TIER_TIMEOUT_SECONDS:-900}
@@ -63,13 +64,8 @@ NO_COLOR=1 timeout --kill-after=15 "$TIER_TIMEOUT_SECONDS" npm run test:servers 
 status=${PIPESTATUS[0]}
 echo "server tier took $(($(date +%s) - started)) s (build included)"
 
-# vitest prints e.g. "Tests  46 passed | 2 failed (48)".
-tests=$(sed -e 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^\s*Tests\s' | tail -n 1)
+read -r passed failed < <(vitest_counts "$log")
 rm -f "$log"
-passed=$(echo "$tests" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
-failed=$(echo "$tests" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || true)
-passed=${passed:-0}
-failed=${failed:-0}
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "server tier: npm run test:servers exited ${status}$([ "$status" -eq 124 ] && echo ", timed out after ${TIER_TIMEOUT_SECONDS}s") without a count of failures"
   failed=1

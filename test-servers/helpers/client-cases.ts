@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import type { ReceivedSpan } from "../../src/receiver/index.js";
 import { useSuiteReceiver } from "../../test/helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, TEST_API_KEY, TEST_TENANT } from "../../test/helpers/fixture-process.js";
-import { runToEnd } from "../../test/helpers/run-to-end.js";
+import { expectSameBehaviour, runPlainAndTraced, runToEnd } from "../../test/helpers/run-to-end.js";
 import { ancestorsOf } from "../../test/helpers/trace-assertions.js";
 // @ts-expect-error -- a plain .mjs fixture script, no type declarations
 import { prepareMajor } from "../../fixtures/majors/prepare.mjs";
@@ -87,13 +87,8 @@ export function describeClients(cases: ClientCase[], server: () => RunningServer
     });
 
     it.each(ENTRIES)("under --import (.%s): the same output, its spans below each request, no password, no dns/net trace of its own", async (entry) => {
-      const script = `${client.fixture}.${entry}`;
-      const [plain, traced] = await Promise.all([
-        runToEnd(script, { env: env() }),
-        runToEnd(script, { nodeArgs: ["--import", "axonpush-otel/register"], env: { ...axonpushEnv(receiver.url), ...env() } }),
-      ]);
-      expect(traced.result).toEqual(plain.result);
-      expect([traced.stdout, traced.stderr, traced.code, traced.signal]).toEqual([plain.stdout, plain.stderr, plain.code, plain.signal]);
+      const { plain, traced } = await runPlainAndTraced(`${client.fixture}.${entry}`, "--import", axonpushEnv(receiver.url), env());
+      expectSameBehaviour(traced, plain);
 
       // The process flushed at its natural end; what it made has arrived or soon will.
       const spans = await receiver.waitForSpans((all) => allPlaced(all, client.spans), 15_000).catch(() => receiver.spans());

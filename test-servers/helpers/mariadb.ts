@@ -8,7 +8,7 @@ import path from "node:path";
 import { findBinary } from "./binaries.js";
 import { freePort } from "./free-port.js";
 import { secretFor, type RunningServer } from "./running-server.js";
-import { runToEnd, startServerProcess, throwawayDir, withFreshPorts } from "./server-process.js";
+import { inThrowawayDir, runToEnd, startServerProcess, withFreshPorts } from "./server-process.js";
 import { serviceUser } from "./service-user.js";
 
 const USER = "axonpush";
@@ -19,21 +19,17 @@ export async function startMariaDb(): Promise<RunningServer> {
   const mariadbd = findBinary("mariadbd", "mariadb-server");
   const user = serviceUser("mysql", "mariadb-server");
   const password = secretFor("mariadb");
-  const data = throwawayDir("mariadb", user);
-  try {
-    const datadir = path.join(data.dir, "data");
+  return inThrowawayDir("mariadb", user, async (dir) => {
+    const datadir = path.join(dir, "data");
     await runToEnd("mariadb-install-db", installDb, ["--no-defaults", `--datadir=${datadir}`, "--skip-test-db", "--auth-root-authentication-method=socket"], { user });
-    const initFile = path.join(data.dir, "init.sql");
-    writeFileSync(
-      initFile,
-      [
-        `CREATE DATABASE IF NOT EXISTS ${DATABASE};`,
-        `CREATE USER IF NOT EXISTS '${USER}'@'127.0.0.1' IDENTIFIED BY '${password}';`,
-        `GRANT ALL ON ${DATABASE}.* TO '${USER}'@'127.0.0.1';`,
-      ].join("\n"),
-      { mode: 0o644 },
-    );
-    return await withFreshPorts(3, async () => {
+    const initFile = path.join(dir, "init.sql");
+    const statements = [
+      `CREATE DATABASE IF NOT EXISTS ${DATABASE};`,
+      `CREATE USER IF NOT EXISTS '${USER}'@'127.0.0.1' IDENTIFIED BY '${password}';`,
+      `GRANT ALL ON ${DATABASE}.* TO '${USER}'@'127.0.0.1';`,
+    ];
+    writeFileSync(initFile, statements.join("\n"), { mode: 0o644 });
+    return withFreshPorts(3, async () => {
       const port = await freePort();
       const server = await startServerProcess({
         name: "mariadbd",
@@ -43,8 +39,8 @@ export async function startMariaDb(): Promise<RunningServer> {
           `--datadir=${datadir}`,
           `--port=${port}`,
           "--bind-address=127.0.0.1",
-          `--socket=${path.join(data.dir, "mariadb.sock")}`,
-          `--pid-file=${path.join(data.dir, "mariadb.pid")}`,
+          `--socket=${path.join(dir, "mariadb.sock")}`,
+          `--pid-file=${path.join(dir, "mariadb.pid")}`,
           `--init-file=${initFile}`,
           "--skip-name-resolve",
           "--skip-log-bin",
@@ -54,21 +50,8 @@ export async function startMariaDb(): Promise<RunningServer> {
         user,
         readyWhen: /ready for connections/,
       });
-      return {
-        host: "127.0.0.1",
-        port,
-        user: USER,
-        password,
-        database: DATABASE,
-        url: `mysql://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`,
-        async stop() {
-          await server.stop();
-          data.remove();
-        },
-      } satisfies RunningServer;
+      const url = `mysql://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`;
+      return { host: "127.0.0.1", port, user: USER, password, database: DATABASE, url, stop: () => server.stop() };
     });
-  } catch (error) {
-    data.remove();
-    throw error;
-  }
+  });
 }

@@ -11,7 +11,7 @@ import path from "node:path";
 import { findBinary } from "./binaries.js";
 import { freePort } from "./free-port.js";
 import { secretFor, type RunningServer } from "./running-server.js";
-import { startServerProcess, throwawayDir, withFreshPorts } from "./server-process.js";
+import { inThrowawayDir, startServerProcess, withFreshPorts } from "./server-process.js";
 import { serviceUser } from "./service-user.js";
 
 const USER = "axonpush";
@@ -24,9 +24,8 @@ export async function startRabbitMq(): Promise<RunningServer> {
   const epmdBinary = findBinary("epmd", "rabbitmq-server");
   const user = serviceUser("rabbitmq", "rabbitmq-server");
   const password = secretFor("rabbitmq");
-  const data = throwawayDir("rabbitmq", user);
-  try {
-    return await withFreshPorts(3, async () => {
+  return inThrowawayDir("rabbitmq", user, (dir) =>
+    withFreshPorts(3, async () => {
       const [amqpPort, epmdPort, distPort] = [await freePort(), await freePort(), await freePort()];
       const epmd = await startServerProcess({
         name: "epmd",
@@ -35,30 +34,30 @@ export async function startRabbitMq(): Promise<RunningServer> {
         user,
         readyWhen: /epmd running/,
       });
-      const configBase = path.join(data.dir, "rabbitmq");
+      const configBase = path.join(dir, "rabbitmq");
       writeFileSync(
         `${configBase}.conf`,
         [`listeners.tcp.1 = 127.0.0.1:${amqpPort}`, `default_user = ${USER}`, `default_pass = ${password}`, "loopback_users = none"].join("\n") + "\n",
         { mode: 0o644 },
       );
-      writeFileSync(path.join(data.dir, "enabled_plugins"), "[].\n", { mode: 0o644 });
+      writeFileSync(path.join(dir, "enabled_plugins"), "[].\n", { mode: 0o644 });
       try {
         const node = await startServerProcess({
           name: "rabbitmq-server",
           command: RABBITMQ_SERVER,
           args: [],
-          cwd: data.dir,
+          cwd: dir,
           env: {
-            HOME: data.dir,
+            HOME: dir,
             ERL_EPMD_PORT: String(epmdPort),
-            RABBITMQ_CONF_ENV_FILE: path.join(data.dir, "rabbitmq-env.conf"),
+            RABBITMQ_CONF_ENV_FILE: path.join(dir, "rabbitmq-env.conf"),
             RABBITMQ_NODENAME: `axonpush-${process.pid}@localhost`,
             RABBITMQ_DIST_PORT: String(distPort),
             RABBITMQ_CONFIG_FILE: configBase,
-            RABBITMQ_ADVANCED_CONFIG_FILE: path.join(data.dir, "advanced.config"),
-            RABBITMQ_ENABLED_PLUGINS_FILE: path.join(data.dir, "enabled_plugins"),
-            RABBITMQ_MNESIA_BASE: path.join(data.dir, "mnesia"),
-            RABBITMQ_LOG_BASE: path.join(data.dir, "log"),
+            RABBITMQ_ADVANCED_CONFIG_FILE: path.join(dir, "advanced.config"),
+            RABBITMQ_ENABLED_PLUGINS_FILE: path.join(dir, "enabled_plugins"),
+            RABBITMQ_MNESIA_BASE: path.join(dir, "mnesia"),
+            RABBITMQ_LOG_BASE: path.join(dir, "log"),
             RABBITMQ_LOGS: "-",
           },
           user,
@@ -74,16 +73,12 @@ export async function startRabbitMq(): Promise<RunningServer> {
           async stop() {
             await node.stop(20_000);
             await epmd.stop();
-            data.remove();
           },
         } satisfies RunningServer;
       } catch (error) {
         await epmd.stop();
         throw error;
       }
-    });
-  } catch (error) {
-    data.remove();
-    throw error;
-  }
+    }),
+  );
 }

@@ -110,11 +110,27 @@ export function startServerProcess(options: ServerProcessOptions): Promise<Serve
   });
 }
 
-/** A throwaway directory, owned by `user` when one is given; `remove()` deletes it. */
-export function throwawayDir(prefix: string, user?: SystemUser): { dir: string; remove(): void } {
+/**
+ * Starts a server in a throwaway directory (owned by `user` when one is
+ * given), which goes when the server stops, or at once if it never starts.
+ */
+export async function inThrowawayDir<T extends { stop(): Promise<void> }>(prefix: string, user: SystemUser | undefined, start: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `axonpush-${prefix}-`));
-  if (user) chownSync(dir, user.uid, user.gid);
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    if (user) chownSync(dir, user.uid, user.gid);
+    const server = await start(dir);
+    return {
+      ...server,
+      async stop() {
+        await server.stop();
+        remove();
+      },
+    };
+  } catch (error) {
+    remove();
+    throw error;
+  }
 }
 
 /**
