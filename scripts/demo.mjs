@@ -2,7 +2,8 @@
 // 1. starts `axonpush-otel dev` (the local receiver, imitating the current AxonPush API, go, and printing spans),
 // 2. runs `axonpush-otel check` against it, as a new user would first,
 // 3. runs the Express fixture under `node --import axonpush-otel/register`, pointed at it with the key alone,
-// 4. sends it a few requests, lets the spans arrive and be printed, then stops everything.
+// 4. sends it a few requests (one of them from a Kubernetes probe, which is left out of the traces),
+//    lets the spans arrive and be printed, then stops everything.
 // Everything listens on 127.0.0.1 and the script ends by itself.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -80,6 +81,9 @@ async function main() {
     const response = await fetch(`http://127.0.0.1:${port}${path}`);
     say(`GET ${path} -> ${response.status} ${await response.text()}`);
   }
+  // A health checker's request is answered, and not traced (AXONPUSH_DEBUG says so on stderr).
+  const probe = await fetch(`http://127.0.0.1:${port}/data`, { headers: { "user-agent": "kube-probe/1.31" } });
+  say(`GET /data as kube-probe/1.31 -> ${probe.status} ${await probe.text()} (a health checker: not traced)`);
 
   // Let the batch processor export and the receiver print.
   await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -6,20 +6,12 @@
 // (scripts/instrumentation-patches/) are what make them equal.
 import { describe, expect, it } from "vitest";
 import { useSuiteReceiver } from "./helpers/suite-receiver.js";
-import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
+import { axonpushEnv, killAllFixtures, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
+import { expectSameBehaviour, instrumentationScope, PRELOAD_RUNS, runPlainAndTraced, runToEnd } from "./helpers/run-to-end.js";
 
 const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
-// Each library's scenarios are loaded by a CommonJS entry (`.cjs`, run under
-// both flags) and an ES module entry (`.mjs`, through the loader that only
-// `--import` registers).
-const RUNS = [
-  { entry: "cjs", flag: "--import" },
-  { entry: "cjs", flag: "--require" },
-  { entry: "mjs", flag: "--import" },
-] as const;
-
-const scope = (name: string) => `@opentelemetry/instrumentation-${name}`;
+const scope = instrumentationScope;
 
 interface LibraryCase {
   library: string;
@@ -99,17 +91,6 @@ const CASES: LibraryCase[] = [
   },
 ];
 
-function resultOf(stdout: string): unknown {
-  const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
-  return line === undefined ? `no RESULT line; stdout was: ${stdout}` : JSON.parse(line.slice("RESULT ".length));
-}
-
-async function runToEnd(script: string, options: { nodeArgs?: string[]; env?: Record<string, string> } = {}) {
-  const run = await runFixture({ script, waitForReady: false, ...options });
-  const { code, signal } = await run.exited;
-  return { result: resultOf(run.stdout()), code, signal, stderr: run.stderr() };
-}
-
 describe.each(CASES)("$library", (library) => {
   it.each(["cjs", "mjs"])("runs as the library means to without the preload (the fixture's own check, .%s)", async (extension) => {
     const plain = await runToEnd(`${library.entry}.${extension}`);
@@ -118,15 +99,9 @@ describe.each(CASES)("$library", (library) => {
     expect(plain.result).toMatchObject(library.untraced);
   });
 
-  it.each(RUNS)("behaves the same ($entry entry under $flag), and its spans reach AxonPush", async ({ entry, flag }) => {
-    const script = `${library.entry}.${entry}`;
-    const [plain, traced] = await Promise.all([
-      runToEnd(script),
-      runToEnd(script, { nodeArgs: [flag, "axonpush-otel/register"], env: axonpushEnv(receiver.url) }),
-    ]);
-    expect(traced.result).toEqual(plain.result);
-    expect(traced.stderr).toBe(plain.stderr);
-    expect([traced.code, traced.signal]).toEqual([plain.code, plain.signal]);
+  it.each(PRELOAD_RUNS)("behaves the same ($entry entry under $flag), and its spans reach AxonPush", async ({ entry, flag }) => {
+    const { plain, traced } = await runPlainAndTraced(`${library.entry}.${entry}`, flag, axonpushEnv(receiver.url));
+    expectSameBehaviour(traced, plain);
 
     // The process flushed at its natural end; every expected span was ended and sent.
     const spans = await receiver.waitForSpans((all) => library.spans.every((name) => all.some((s) => s.name === name)), 10_000);

@@ -11,6 +11,7 @@ import path from "node:path";
 import type { PluginBuild } from "esbuild";
 import { applyPatch } from "./apply.js";
 import { connectPatch } from "./connect.js";
+import { ES_MODULE_NAMESPACE_PATCHES } from "./es-module-namespaces.js";
 import { expressPatch } from "./express.js";
 import { koaPatch } from "./koa.js";
 import { routerPatch } from "./router.js";
@@ -19,7 +20,7 @@ import type { InstrumentationPatch } from "./types.js";
 export type { InstrumentationPatch, SourceEdit } from "./types.js";
 export { applyPatch, PatchDoesNotApplyError } from "./apply.js";
 
-export const INSTRUMENTATION_PATCHES: readonly InstrumentationPatch[] = [connectPatch, routerPatch, expressPatch, koaPatch];
+export const INSTRUMENTATION_PATCHES: readonly InstrumentationPatch[] = [connectPatch, routerPatch, expressPatch, koaPatch, ...ES_MODULE_NAMESPACE_PATCHES];
 
 export interface PatchTarget {
   patch: InstrumentationPatch;

@@ -15,6 +15,7 @@
 #   bash scripts/node-lines/run-suite.sh 26.12.1      only that version
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/ci/vitest-counts.sh
 export OTEL_NODE_RESOURCE_DETECTORS="env,host,os,process,serviceinstance,container"
 # One line may take this long: a run takes ~1.5 min on a quiet 2-core machine, several times that on a
 # busy one; a process that keeps vitest from exiting must not eat the whole CI budget.
@@ -45,13 +46,8 @@ for line in "${lines[@]}"; do
   PATH="$(dirname "$node_bin"):$PATH" NO_COLOR=1 timeout --kill-after=15 "$LINE_TIMEOUT_SECONDS" \
     "$node_bin" node_modules/vitest/vitest.mjs run 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
-  # vitest prints e.g. "Tests  57 passed | 2 failed (59)".
-  tests=$(sed -e 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^\s*Tests\s' | tail -n 1)
+  read -r passed failed < <(vitest_counts "$log")
   rm -f "$log"
-  passed=$(echo "$tests" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
-  failed=$(echo "$tests" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || true)
-  passed=${passed:-0}
-  failed=${failed:-0}
   note=""
   if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     failed=1

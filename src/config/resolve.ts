@@ -5,6 +5,7 @@
 import * as axonpush from "./axonpush-variables.js";
 import { REQUIRED_VARIABLES } from "./axonpush-variables.js";
 import * as otel from "./otel-variables.js";
+import * as noise from "./noise-variables.js";
 import { findAppPackage } from "./app-package.js";
 import { reportToStderr, type Reporter } from "./report.js";
 import type { ParseContext } from "./parsers.js";
@@ -66,6 +67,12 @@ export function resolveConfig(inputs: ResolveInputs): AxonPushOtelConfig {
     resourceDetectors: Object.freeze(otel.readResourceDetectors(ctx)),
     enabledInstrumentations: otel.readEnabledInstrumentations(ctx),
     disabledInstrumentations: Object.freeze(otel.readDisabledInstrumentations(ctx)),
+
+    noise: Object.freeze({
+      ignorePaths: Object.freeze([...(options.ignorePaths ?? noise.readIgnorePaths(ctx))]),
+      traceProbes: options.traceProbes ?? noise.readTraceProbes(ctx),
+      traceOrphanDnsNet: options.traceOrphanDnsNet ?? noise.readTraceOrphanDnsNet(ctx),
+    }),
   };
   return Object.freeze(config);
 }

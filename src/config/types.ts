@@ -31,6 +31,16 @@ export interface SamplerConfig {
   readonly ratio: number;
 }
 
+/** What the preload leaves out of traces as noise (src/preload/noise). */
+export interface NoiseConfig {
+  /** Incoming request paths not traced: exact, or a prefix ending in `*`. */
+  readonly ignorePaths: readonly string[];
+  /** Trace requests from health checkers (their User-Agent) after all. */
+  readonly traceProbes: boolean;
+  /** Record dns and net spans that have no parent span after all. */
+  readonly traceOrphanDnsNet: boolean;
+}
+
 export interface BatchProcessorConfig {
   readonly maxQueueSize?: number;
   readonly scheduledDelayMillis?: number;
@@ -88,6 +98,9 @@ export interface AxonPushOtelConfig {
   /** Short names (`http`, `pg`, …); undefined = every default instrumentation. */
   readonly enabledInstrumentations?: readonly string[];
   readonly disabledInstrumentations: readonly string[];
+
+  /** What is left out of traces as noise. */
+  readonly noise: NoiseConfig;
 }
 
 /** Code options for `start()`: each one overrides its environment variable. */
@@ -109,6 +122,12 @@ export interface StartOptions {
   serviceVersion?: string;
   environment?: string;
   debug?: boolean;
+  /** Overrides AXONPUSH_IGNORE_PATHS (not checked: exact paths, or prefixes ending in `*`). */
+  ignorePaths?: string[];
+  /** Overrides AXONPUSH_TRACE_PROBES. */
+  traceProbes?: boolean;
+  /** Overrides AXONPUSH_TRACE_ORPHAN_DNS_NET. */
+  traceOrphanDnsNet?: boolean;
   /** The environment to read instead of `process.env` (merged with `.env`). */
   env?: Env;
 }

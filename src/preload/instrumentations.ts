@@ -2,7 +2,9 @@
  * Builds the instrumentations: every one from auto-instrumentations-node with
  * its defaults (fs off), plus @fastify/otel (`fastify`), with what
  * src/preload/frameworks adds for framework spans, filtered by OTEL_NODE_ENABLED_INSTRUMENTATIONS /
- * OTEL_NODE_DISABLED_INSTRUMENTATIONS as read from our merged environment.
+ * OTEL_NODE_DISABLED_INSTRUMENTATIONS as read from our merged environment,
+ * and with what src/preload/noise leaves out (health checks, dns/net spans
+ * without a parent).
  * Constructing an instrumentation patches modules, so nothing calls this
  * unless tracing will really happen. Each one is required and constructed
  * only when a module it patches is first loaded (src/preload/lazy).
@@ -13,6 +15,7 @@ import type { Reporter } from "../config/report.js";
 import { KNOWN_INSTRUMENTATIONS, LOG_LIBRARIES, OFF_BY_DEFAULT } from "./instrumentation-names.js";
 import { companionsOf, frameworkConfigOf } from "./frameworks/index.js";
 import { startLazyInstrumentations } from "./lazy/index.js";
+import { createNoiseFilter } from "./noise/index.js";
 
 export interface InstrumentationChoice {
   enabled: string[];
@@ -47,14 +50,20 @@ export function createInstrumentations(config: AxonPushOtelConfig, options: Crea
         `(e.g. http,express,pg), got unknown ${JSON.stringify(unknown.join(","))}; ignoring ${unknown.length === 1 ? "it" : "them"}.`,
     );
   }
+  const noise = createNoiseFilter(config.noise, { debugReport: config.debug ? options.report : undefined });
   // Every known name gets an explicit `enabled`, so the package's own reading of
   // process.env cannot disagree with ours (which includes `.env`).
   const inputs: Record<string, Record<string, unknown>> = {};
   for (const name of KNOWN_INSTRUMENTATIONS) {
-    inputs[name] = { ...frameworkConfigOf(name), enabled: enabled.includes(name) };
+    inputs[name] = { ...frameworkConfigOf(name), ...noise.configOf(name), enabled: enabled.includes(name) };
     if (LOG_LIBRARIES.includes(name) && !options.sendLogRecords) inputs[name]!.disableLogSending = true;
   }
   // The config getNodeAutoInstrumentations would give each one; only those that
   // patch no module by name are constructed now, the others on first load.
-  return startLazyInstrumentations(enabled, (spec) => ({ ...inputs[spec.name] }), (spec) => companionsOf(spec.name, enabled)).eager;
+  return startLazyInstrumentations(
+    enabled,
+    (spec) => ({ ...inputs[spec.name] }),
+    (spec) => companionsOf(spec.name, enabled),
+    (spec, instance) => noise.adapt(spec.name, instance),
+  ).eager;
 }

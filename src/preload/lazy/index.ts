@@ -11,7 +11,7 @@
 import { InstrumentationBase, type Instrumentation } from "@opentelemetry/instrumentation";
 import { announceToLoader, installImportTrigger } from "./import-trigger.js";
 import { INSTRUMENTATION_TABLE } from "./instrumentation-table.js";
-import { LazyInstrumentations, type CompanionsOf, type InstrumentationConfigFor } from "./lazy-instrumentations.js";
+import { LazyInstrumentations, type AdaptInstance, type CompanionsOf, type InstrumentationConfigFor } from "./lazy-instrumentations.js";
 import { installRequireTrigger } from "./require-trigger.js";
 import { getState } from "../state.js";
 
@@ -41,10 +41,11 @@ export function startLazyInstrumentations(
   enabledNames: readonly string[],
   configFor: InstrumentationConfigFor,
   companionsOf?: CompanionsOf,
+  adapt?: AdaptInstance,
 ): StartedInstrumentations {
   current?.stop();
   const specs = INSTRUMENTATION_TABLE.filter((spec) => enabledNames.includes(spec.name));
-  const lazy = new LazyInstrumentations(specs, configFor, companionsOf);
+  const lazy = new LazyInstrumentations(specs, configFor, companionsOf, adapt);
   const eager = lazy.constructEager();
   // The singleton patches `Module.prototype.require` when first created. If an
   // activation created it, the require() running at that moment would have

@@ -17,6 +17,8 @@ import type { InstrumentationClass, InstrumentationSpec } from "./types.js";
 export type InstrumentationConfigFor = (spec: InstrumentationSpec) => Record<string, unknown>;
 /** Instrumentations of ours to construct right after this one (so their module hooks run after its own). */
 export type CompanionsOf = (spec: InstrumentationSpec) => Instrumentation[];
+/** Called with each instrumentation right after it is constructed, before anything it patches is used. */
+export type AdaptInstance = (spec: InstrumentationSpec, instance: Instrumentation) => void;
 
 export class LazyInstrumentations {
   /** Every instrumentation constructed so far (eager ones first), in construction order. */
@@ -32,6 +34,7 @@ export class LazyInstrumentations {
     private readonly specs: readonly InstrumentationSpec[],
     private readonly configFor: InstrumentationConfigFor,
     private readonly companionsOf: CompanionsOf = () => [],
+    private readonly adapt: AdaptInstance = () => undefined,
   ) {
     for (const spec of specs) {
       for (const key of keysOf(spec)) {
@@ -83,6 +86,7 @@ export class LazyInstrumentations {
       this.log.debug(`loading instrumentation ${spec.packageName}`);
       const Instrumentation = (requireLazily(spec.packageName) as Record<string, InstrumentationClass>)[spec.exportName]!;
       const instance = new Instrumentation(this.configFor(spec));
+      this.adapt(spec, instance);
       const companions = this.companionsOf(spec);
       this.constructed.push(instance, ...companions);
       this.activatedNames.push(spec.name);
