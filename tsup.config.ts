@@ -1,3 +1,5 @@
+import { fileURLToPath } from "node:url";
+import type { Plugin } from "esbuild";
 import { defineConfig, type Options } from "tsup";
 import {
   BUNDLE_ALL_BUT_IITM,
@@ -28,6 +30,27 @@ const preloadBundle: Options = {
     options.logOverride = { ...options.logOverride, "empty-import-meta": "silent" };
   },
 };
+
+/**
+ * In the sender bundle, the OTLP serializer's one import of @opentelemetry/core
+ * (for a function only used without BigInt) gets src/sender/core-for-transformer.ts:
+ * core would bring the semantic conventions, nearly half the bundle. Only that
+ * importer is redirected; any other import of core fails the build instead of
+ * silently getting the stand-in.
+ */
+function coreForTransformerPlugin(): Plugin {
+  return {
+    name: "axonpush-core-for-transformer",
+    setup(build) {
+      build.onResolve({ filter: /^@opentelemetry\/core$/ }, (args) => {
+        if (/otlp-transformer[\\/]build[\\/]src[\\/]common[\\/]utils\.js$/.test(args.importer)) {
+          return { path: fileURLToPath(new URL("./src/sender/core-for-transformer.ts", import.meta.url)) };
+        }
+        return { errors: [{ text: `the sender bundle must not load @opentelemetry/core (imported by ${args.importer})` }] };
+      });
+    },
+  };
+}
 
 // Code that finds dist/sender.cjs beside itself once bundled (src/sender/entry-path.ts).
 const BUNDLED = { __AXONPUSH_BUNDLED__: "true" };
@@ -104,7 +127,18 @@ export default defineConfig(recordBundleContents([
   // The sender thread's code (src/sender/entry.ts): turning records into requests, HTTP (undici),
   // retries. Its own file, never loaded by the preload bundle: the thread runs it, and the app's
   // thread requires it only where no thread can run.
-  { ...preloadBundle, entry: { sender: "src/sender/entry.ts" }, sourcemap: true, noExternal: [/.*/] },
+  {
+    ...preloadBundle,
+    entry: { sender: "src/sender/entry.ts" },
+    sourcemap: true,
+    noExternal: [/.*/],
+    esbuildPlugins: [coreForTransformerPlugin()],
+    esbuildOptions(options, context) {
+      preloadBundle.esbuildOptions?.(options, context);
+      // Positions only: the sources themselves would double what this file adds to an install.
+      options.sourcesContent = false;
+    },
+  },
   {
     entry: { cli: "src/cli.ts" },
     format: ["esm"],

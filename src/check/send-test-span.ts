@@ -1,23 +1,18 @@
 /**
- * Sends the test span once, exactly as the preload would: it becomes its
- * final request the way the sender builds it (`prepareRequests`, so nothing
- * is queued and no warning is printed behind our back), and the sender's own
- * transport stack sends it (auth headers, refused-property resend, OTLP sent again as JSON to a
- * server that refuses protobuf, one try: a check reports what the server said rather than
- * retrying it away). Bounded: each try stops at
- * the configured timeout, and a watchdog answers if anything hangs anyway.
+ * Sends the test span once, exactly as the preload would, with the sender's
+ * own code (dist/sender.cjs, loaded here): the span becomes its final
+ * request the way a lane builds it (`prepareRequests`, so nothing is queued
+ * and no warning is printed behind our back), and the lane's transport stack
+ * sends it (auth headers, refused-property resend, OTLP sent again as JSON
+ * to a server that refuses protobuf, one try: a check reports what the
+ * server said rather than retrying it away). Bounded: each try stops at the
+ * configured timeout, and a watchdog answers if anything hangs anyway.
  */
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { AxonPushOtelConfig } from "../config/index.js";
 import { resolveExporterSettings } from "../exporter/options.js";
 import { clientFor, exporterOptionsFor } from "../preload/axonpush-exporter.js";
-import { prepareRequests } from "../sender/request-maker.js";
-import { partialRejection } from "../exporter/otlp-response.js";
-import { createEventTransport } from "../transport/create-transport.js";
-import { otlpEncodingsOf } from "../transport/otlp-encodings.js";
-import { OtlpJsonFallbackTransport } from "../transport/otlp-json-fallback.js";
-import { RefusedPropertyTransport } from "../transport/refused-property-transport.js";
-import { refusalsOf } from "../transport/refused-properties.js";
+import { loadSenderModule } from "../sender/sender-module.js";
 import type { OutgoingRequest, SendResult } from "../transport/types.js";
 
 export interface SentTestSpan {
@@ -46,6 +41,8 @@ function watchdog(timeoutMs: number): { promise: Promise<SendResult>; cancel: ()
 }
 
 export async function sendTestSpan(config: AxonPushOtelConfig, span: ReadableSpan): Promise<SentTestSpan> {
+  const { createEventTransport, refusalsOf, otlpEncodingsOf, OtlpJsonFallbackTransport, RefusedPropertyTransport, prepareRequests, partialRejection } =
+    loadSenderModule();
   const client = clientFor(config, { maxRetries: 0 });
   const http = createEventTransport(client, { environment: config.environment, concurrency: 1 });
   // As the exporter wraps its transport: a property this server refuses by name is left out and the span sent again.

@@ -17,7 +17,10 @@
  * without knowing which transport made it.
  */
 import { randomUUID } from "node:crypto";
-import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+// The two trace serializers by path: the package's index also loads the metrics and logs
+// serializers (and the metrics SDK), which the sender never needs.
+import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer/build/src/trace/json/index.js";
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer/build/src/trace/protobuf/index.js";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { OtlpEncoding, OtlpEncodingDecision } from "../transport/otlp-encodings.js";
 import type { OutgoingRequest } from "../transport/types.js";

@@ -5,7 +5,8 @@
  * as OpenTelemetry's own OTLP exporter warns: this turns such an answer into
  * a failure for the exporter's rate-limited report.
  */
-import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+// By path: the package's index also loads the metrics and logs serializers (and the metrics SDK).
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer/build/src/trace/protobuf/index.js";
 import type { OutgoingRequest, SendResult } from "../transport/types.js";
 import { OTLP_TRACES_PATH } from "./otlp-request.js";
 

@@ -17,7 +17,8 @@
  * describe the service identically.
  */
 import type { Attributes, AttributeValue, HrTime, Link, SpanStatus } from "@opentelemetry/api";
-import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
+import type { Resource } from "@opentelemetry/resources";
+import { PlainResource } from "../sender/plain-resource.js";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
 import { sendableSpanTimes } from "./hrtime.js";
 import { cutText, withoutUrlSecrets, type KeyTreatment, type Privacy } from "./privacy.js";
@@ -88,10 +89,10 @@ export function createOtlpSpanViewer(privacy: Privacy, mapResource: ResourceMapp
   const settled = new WeakMap<Resource, Resource>();
   let noResource: Resource | undefined; // hand-made spans may have none; the mapper still names the service
   const viewOfResource = (resource: Resource | undefined, batch: Map<Resource, Resource>): Resource => {
-    if (!resource) return (noResource ??= resourceFromAttributes(mapResource(undefined)));
+    if (!resource) return (noResource ??= new PlainResource(mapResource(undefined)));
     let view = settled.get(resource) ?? batch.get(resource);
     if (!view) {
-      view = resourceFromAttributes(mapResource(resource), { schemaUrl: resource.schemaUrl });
+      view = new PlainResource(mapResource(resource), resource.schemaUrl);
       if (resource.asyncAttributesPending) batch.set(resource, view);
       else settled.set(resource, view);
     }

@@ -6,8 +6,9 @@
  * works as it does with the SDK's own spans.
  */
 import { createTraceState, type Attributes, type HrTime, type Link, type SpanContext, type SpanStatus } from "@opentelemetry/api";
-import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
+import type { Resource } from "@opentelemetry/resources";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
+import { PlainResource } from "./plain-resource.js";
 import type { ResourceRecord, SpanContextRecord, SpanRecord } from "./records.js";
 
 /** The resources one app-thread RecordMaker has described, by number. */
@@ -16,7 +17,7 @@ export class ResourceTable {
 
   learn(resources: readonly ResourceRecord[]): void {
     for (const record of resources) {
-      this.#byId.set(record.id, resourceFromAttributes(record.attributes, record.schemaUrl ? { schemaUrl: record.schemaUrl } : {}));
+      this.#byId.set(record.id, new PlainResource(record.attributes, record.schemaUrl));
     }
   }
 

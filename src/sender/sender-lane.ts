@@ -9,7 +9,6 @@
  * suppressed around our own requests, and what the dead thread held is
  * counted as lost and said.
  */
-import { createRequire } from "node:module";
 import { logger } from "../diag.js";
 import { withTracingSuppressed } from "../transport/suppress-tracing.js";
 import type { Transport } from "../transport/types.js";
@@ -18,7 +17,7 @@ import type { Lane, LaneSeams } from "./lane.js";
 import { formatLossLine, noLosses, type LossCause, type LossCounts } from "./losses.js";
 import type { LaneSettings } from "./protocol.js";
 import type { RecordBatch } from "./records.js";
-import { senderEntryPath } from "./entry-path.js";
+import { loadSenderModule } from "./sender-module.js";
 import { say, senderThread, type ExitDrainOutcome, type SenderThread } from "./sender-thread.js";
 
 export interface SenderLaneSeams {
@@ -189,7 +188,7 @@ export class SenderLane {
       reportIntervalMs: this.#seams.reportIntervalMs,
       firstReportDelayMs: this.#seams.firstReportDelayMs,
     };
-    const { Lane: LaneClass } = loadSenderModule(this.#thread);
+    const { Lane: LaneClass } = loadSenderModule(this.#thread?.entry);
     this.#local = new LaneClass(this.#settings, seams);
     logger.debug("sending on the app's thread");
     return this.#local;
@@ -204,15 +203,4 @@ export class SenderLane {
   get #handOverLimit(): number {
     return 2 * this.#settings.exporter.maxQueueSize;
   }
-}
-
-interface SenderModule {
-  Lane: typeof Lane;
-}
-
-/** dist/sender.cjs on the app's thread: the same Lane the thread runs. */
-function loadSenderModule(thread: SenderThread | undefined): SenderModule {
-  // In the CJS builds `__filename` exists; in the ESM build, `import.meta.url` does.
-  const requireHere = createRequire(typeof __filename === "string" ? __filename : import.meta.url);
-  return requireHere(thread?.entry ?? senderEntryPath()) as SenderModule;
 }
