@@ -16,6 +16,7 @@ import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { AxonPushClient } from "../client.js";
 import { logger } from "../diag.js";
+import type { LogBatch } from "../sender/log-records.js";
 import type { LossCause } from "../sender/losses.js";
 import { proxySettingsFrom } from "../sender/proxy-settings.js";
 import { RecordMaker } from "../sender/records.js";
@@ -106,6 +107,30 @@ export class AxonPushSpanExporter implements SpanExporter {
   /** @internal spans lost on the app's thread before the exporter saw them (the batch processor's full queue). */
   countLoss(cause: LossCause, count: number): void {
     this.#lane.countLoss(cause, count);
+  }
+
+  /** @internal log records (AxonPushLogRecordProcessor): sent by this exporter's sender, on their own budget. */
+  handOverLogs(batch: LogBatch): void {
+    if (this.#stopped) {
+      this.#lane.countLogLoss("shutdown", batch.records.length + batch.unreadable);
+      return;
+    }
+    this.#lane.handOverLogs(batch);
+  }
+
+  /** @internal log records lost on the app's thread before they were handed over. */
+  countLogLoss(cause: LossCause, count: number): void {
+    this.#lane.countLogLoss(cause, count);
+  }
+
+  /** @internal AXONPUSH_LOG_QUEUE_SIZE, the exporter option `maxLogQueueSize`. */
+  get logQueueSize(): number {
+    return this.#settings.maxLogQueueSize;
+  }
+
+  /** @internal `hook` runs before every flush and exit drain of this exporter's sender (a log buffer hands over); returns its removal. */
+  onHandOverBuffered(hook: () => void): () => void {
+    return this.#lane.onHandOverBuffered(hook);
   }
 
   #handOver(spans: readonly ReadableSpan[]): void {

@@ -30,6 +30,11 @@ export interface AxonPushSpanExporterOptions {
   transport?: "events" | "otlp";
   /** Spans held at most (waiting plus being sent, whichever transport); more are dropped and counted. Default 2048. */
   maxQueueSize?: number;
+  /**
+   * Log records held at most, apart from the spans (an `AxonPushLogRecordProcessor` sends through this
+   * exporter's sender: its buffer and the sender's log queue each hold this many). Default 2048.
+   */
+  maxLogQueueSize?: number;
   /** Parallel requests in background mode. Default 8. */
   concurrency?: number;
   /** Attribute keys to redact, on top of the credential keys always redacted. */
@@ -51,6 +56,7 @@ export interface AxonPushSpanExporterOptions {
 }
 
 export const DEFAULT_MAX_QUEUE_SIZE = 2048;
+export const DEFAULT_MAX_LOG_QUEUE_SIZE = 2048;
 export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
 
@@ -62,6 +68,7 @@ export interface ExporterSettings {
   readonly mode: "background" | "sync";
   readonly transport: TransportName;
   readonly maxQueueSize: number;
+  readonly maxLogQueueSize: number;
   /** Already 1 in sync mode. */
   readonly concurrency: number;
   readonly redactKeys: readonly string[];
@@ -92,6 +99,7 @@ export function resolveExporterSettings(options: AxonPushSpanExporterOptions): E
     mode,
     transport: options.transport === "otlp" ? "otlp" : "events",
     maxQueueSize: positiveInteger(options.maxQueueSize, DEFAULT_MAX_QUEUE_SIZE),
+    maxLogQueueSize: positiveInteger(options.maxLogQueueSize, DEFAULT_MAX_LOG_QUEUE_SIZE),
     concurrency: mode === "sync" ? 1 : positiveInteger(options.concurrency, DEFAULT_CONCURRENCY),
     redactKeys: Object.freeze([...(options.redactKeys ?? [])]),
     maxContentLength: positiveInteger(options.maxContentLength, DEFAULT_MAX_CONTENT_LENGTH),

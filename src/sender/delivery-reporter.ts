@@ -13,7 +13,17 @@
  */
 import { configurationProblem, type ConfigurationProblemKind, type ConfiguredVariables } from "../exporter/configuration-problem.js";
 import type { SendResult } from "../transport/types.js";
-import { difference, formatLossLine, LOSS_CAUSES, noLosses, totalOf, type LossCause, type LossCounts } from "./losses.js";
+import {
+  difference,
+  formatLossLine,
+  LOSS_CAUSES,
+  noLosses,
+  SPANS,
+  totalOf,
+  type LossCause,
+  type LossCounts,
+  type LossSignal,
+} from "./losses.js";
 
 export type NoticeLevel = "warn" | "debug" | "info";
 export type Notice = (level: NoticeLevel, line: string) => void;
@@ -32,6 +42,10 @@ export interface DeliveryReporterOptions {
   debug: boolean;
   /** Spans held by the sender right now, for the debug counters. */
   held: () => number;
+  /** What this reporter counts (default spans); a lane's log records have a reporter of their own. */
+  signal?: LossSignal;
+  /** Shared by the reporters of one lane: a wrong variable is said once, whichever signal met it first. */
+  configurationReported?: Set<ConfigurationProblemKind>;
   intervalMs?: number;
   firstDelayMs?: number;
   now?: () => number;
@@ -44,7 +58,7 @@ export class DeliveryReporter {
   /** What the app's thread has reported so far, per cause (its totals are cumulative). */
   readonly #fromApp: LossCounts = noLosses();
   readonly #words: Partial<Record<LossCause, string>> = {};
-  readonly #configurationReported = new Set<ConfigurationProblemKind>();
+  readonly #configurationReported: Set<ConfigurationProblemKind>;
   #delivered = 0;
   #lastReportAt = Number.NEGATIVE_INFINITY;
   #windowStart: number | undefined;
@@ -53,6 +67,7 @@ export class DeliveryReporter {
 
   constructor(options: DeliveryReporterOptions) {
     this.#options = options;
+    this.#configurationReported = options.configurationReported ?? new Set();
   }
 
   get delivered(): number {
@@ -137,7 +152,7 @@ export class DeliveryReporter {
   #report(when: string): void {
     const unsaid = difference(this.#counts, this.#reported);
     if (totalOf(unsaid) === 0) return;
-    this.#notice("warn", formatLossLine(unsaid, when, this.#words));
+    this.#notice("warn", formatLossLine(unsaid, when, this.#words, this.#signal));
     this.#reported = { ...this.#counts };
     this.#lastReportAt = this.#now();
     this.#windowStart = undefined;
@@ -146,12 +161,16 @@ export class DeliveryReporter {
   #counters(when: string): string {
     const lost = totalOf(this.#counts);
     const causes = LOSS_CAUSES.filter((cause) => this.#counts[cause] > 0).map((cause) => `${cause} ${this.#counts[cause]}`);
-    return `spans ${when}: ${this.#delivered} delivered, ${lost} lost${causes.length ? ` (${causes.join(", ")})` : ""}, ${this.#options.held()} held`;
+    return `${this.#signal.plural} ${when}: ${this.#delivered} delivered, ${lost} lost${causes.length ? ` (${causes.join(", ")})` : ""}, ${this.#options.held()} held`;
   }
 
   #notice(level: Parameters<Notice>[0], line: string): void {
     if (this.#closed) return;
     this.#options.notice(level, line);
+  }
+
+  get #signal(): LossSignal {
+    return this.#options.signal ?? SPANS;
   }
 
   get #intervalMs(): number {
