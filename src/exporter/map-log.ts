@@ -9,6 +9,7 @@
  * so every try of the request (and the exit-time resend) carries the same
  * `dedupKey` and is stored once.
  */
+import type { HrTime } from "@opentelemetry/api";
 import type { Resource } from "@opentelemetry/resources";
 import type { LogRecordRecord } from "../sender/log-records.js";
 import { PARENT_EVENT_ID_METADATA } from "./event-types.js";
@@ -36,8 +37,8 @@ export function severityNameOf(severityNumber: number | undefined): string {
 }
 
 /** A record is a moment: a span of no length, made sendable the same way (hrtime.ts). */
-export function sendableLogTime(record: Pick<LogRecordRecord, "time">): LogRecordRecord["time"] {
-  return sendableSpanTimes({ startTime: record.time, endTime: record.time, events: [] })?.startTime ?? record.time;
+export function sendableLogTime(time: HrTime): HrTime {
+  return sendableSpanTimes({ startTime: time, endTime: time, events: [] })?.startTime ?? time;
 }
 
 export function mapLogRecord(record: LogRecordRecord, resource: Resource | undefined, mapping: LogMapping): AppLogEvent {
@@ -45,8 +46,8 @@ export function mapLogRecord(record: LogRecordRecord, resource: Resource | undef
   const severityNumber = Number.isInteger(record.severityNumber) ? record.severityNumber! : 0;
   const attributes = logAttributesAsStrings(record.attributes ?? {}, privacy);
   if (record.eventName) attributes["event.name"] = record.eventName;
-  const parentSpanId = record.span?.spanId;
-  const traceId = record.span?.traceId ?? randomTraceId();
+  const parentSpanId = record.spanId;
+  const traceId = record.traceId ?? randomTraceId();
   const spanId = randomSpanId();
   const event: AppLogEvent = {
     identifier: identifierOf(record.scope.name, record.attributes ?? {}),
@@ -54,7 +55,7 @@ export function mapLogRecord(record: LogRecordRecord, resource: Resource | undef
       severityNumber,
       severityText: record.severityText || severityNameOf(severityNumber),
       body: logBodyAsText(record.body, privacy),
-      timeUnixNano: hrTimeToNanosString(sendableLogTime(record)),
+      timeUnixNano: hrTimeToNanosString(sendableLogTime([record.seconds, record.nanos])),
       attributes,
       resource: mapping.mapResource(resource),
     },

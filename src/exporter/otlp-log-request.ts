@@ -53,12 +53,14 @@ export class OtlpLogViewer {
 
   view(record: LogRecordRecord, resource: Resource | undefined): ReadableLogRecord {
     const privacy = this.#privacy;
-    const time = sendableLogTime(record);
-    const span = record.span;
+    const time = sendableLogTime([record.seconds, record.nanos]);
+    const observed = record.observedSeconds === undefined ? time : sendableLogTime([record.observedSeconds, record.observedNanos ?? 0]);
     return {
       hrTime: time,
-      hrTimeObserved: sendableLogTime({ time: record.observedTime ?? record.time }),
-      ...(span ? { spanContext: { traceId: span.traceId, spanId: span.spanId, traceFlags: span.traceFlags } } : {}),
+      hrTimeObserved: observed,
+      ...(record.traceId && record.spanId
+        ? { spanContext: { traceId: record.traceId, spanId: record.spanId, traceFlags: record.traceFlags ?? 0 } }
+        : {}),
       severityText: record.severityText,
       severityNumber: record.severityNumber,
       body: privateLogBody(record.body, privacy) as ReadableLogRecord["body"],

@@ -116,35 +116,42 @@ export class SenderLane {
 
   handOverLogs(batch: LogBatch): void {
     const local = this.#local ?? (this.#open() ? undefined : this.#fallBack());
-    const appLosses = this.#takeAppLogLosses();
     if (local) {
-      local.acceptLogs(batch, appLosses);
+      local.acceptLogs(batch, this.#takeAppLogLosses());
       return;
     }
+    const thread = this.#thread!;
     const count = batch.records.length + batch.unreadable;
     // As for spans: what the thread has not taken yet stays bounded, with the log records' own budget.
     const untaken = (this.#postedLogs - Atomics.load(this.#shared, LOGS_TAKEN)) | 0;
-    const thread = this.#thread!;
-    const post = (logs: LogBatch) => thread.post({ type: "logs", lane: this.#id, batch: logs, ...(appLosses ? { appLosses } : {}) });
     if (untaken > 0 && untaken + count > 2 * this.#settings.exporter.maxLogQueueSize) {
       this.countLogLoss("queueFull", batch.records.length);
       this.countLogLoss("unencodable", batch.unreadable);
-      // The resources first described here are still needed by the records after them.
-      if (batch.resources.length > 0) post({ records: [], resources: batch.resources, unreadable: 0 });
+      // Only what the sender must know: the resources first described here (later records name
+      // them) and the losses, so they are said in time even when no record follows the storm.
+      this.#postLogs(thread, { records: [], resources: batch.resources, unreadable: 0 });
       return;
     }
     // A value that cannot be cloned (a function in a body, say) fails the post while the thread runs:
     // the batch goes again as plain data, and only then would it be lost.
-    if (post(batch) || (thread.state === "running" && post(cloneableLogBatch(batch)))) {
+    if (this.#postLogs(thread, batch) || (thread.state === "running" && this.#postLogs(thread, cloneableLogBatch(batch)))) {
       this.#postedLogs = (this.#postedLogs + count) | 0;
       return;
     }
     if (thread.state === "running") {
       this.countLogLoss("unencodable", count);
-      if (appLosses) this.#restoreAppLogLosses();
       return;
     }
-    this.#fallBack().acceptLogs(batch, appLosses);
+    // The thread went away between the check and the post.
+    this.#fallBack().acceptLogs(batch, this.#takeAppLogLosses());
+  }
+
+  /** Posts log records with the app's thread's log losses so far; false when the post failed (they go with the next). */
+  #postLogs(thread: SenderThread, batch: LogBatch): boolean {
+    const appLosses = this.#takeAppLogLosses();
+    if (thread.post({ type: "logs", lane: this.#id, batch, ...(appLosses ? { appLosses } : {}) })) return true;
+    if (appLosses) this.#appLogLossesChanged = true;
+    return false;
   }
 
   handOver(batch: RecordBatch): void {
@@ -283,11 +290,6 @@ export class SenderLane {
     if (!this.#appLogLossesChanged) return undefined;
     this.#appLogLossesChanged = false;
     return { ...this.#appLogLosses };
-  }
-
-  /** A hand-over that carried the totals failed: the next one carries them (they are cumulative, never counted twice). */
-  #restoreAppLogLosses(): void {
-    this.#appLogLossesChanged = true;
   }
 
   #takeAppLosses(): Partial<LossCounts> | undefined {
