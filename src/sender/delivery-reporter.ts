@@ -46,6 +46,8 @@ export interface DeliveryReporterOptions {
   signal?: LossSignal;
   /** Shared by the reporters of one lane: a wrong variable is said once, whichever signal met it first. */
   configurationReported?: Set<ConfigurationProblemKind>;
+  /** No debug counters while nothing was ever delivered or lost (a lane's log records, in an app that logs none). */
+  countersOnceUsed?: boolean;
   intervalMs?: number;
   firstDelayMs?: number;
   now?: () => number;
@@ -125,7 +127,7 @@ export class DeliveryReporter {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#report(when);
-    if (this.#options.debug) this.#notice("info", this.#counters(when));
+    if (this.#sayCounters) this.#notice("info", this.#counters(when));
   }
 
   /** Quiet from now on (the sender is gone or shut down). */
@@ -143,7 +145,7 @@ export class DeliveryReporter {
       this.#timer = undefined;
       const window = Math.max(1, Math.round((this.#now() - (this.#windowStart ?? this.#now())) / 1000));
       this.#report(`in the last ${window.toLocaleString("en-US")} s`);
-      if (this.#options.debug) this.#notice("info", this.#counters("so far"));
+      if (this.#sayCounters) this.#notice("info", this.#counters("so far"));
     }, due - now);
     // Never keeps a process (or the sender thread) alive.
     this.#timer.unref?.();
@@ -167,6 +169,11 @@ export class DeliveryReporter {
   #notice(level: Parameters<Notice>[0], line: string): void {
     if (this.#closed) return;
     this.#options.notice(level, line);
+  }
+
+  get #sayCounters(): boolean {
+    if (!this.#options.debug) return false;
+    return !this.#options.countersOnceUsed || this.#delivered > 0 || totalOf(this.#counts) > 0;
   }
 
   get #signal(): LossSignal {

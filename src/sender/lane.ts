@@ -96,6 +96,7 @@ export class Lane {
     this.#logReporter = new DeliveryReporter({
       ...reporting,
       signal: LOG_RECORDS,
+      countersOnceUsed: true,
       held: () => (this.#cutOff ? 0 : this.#queue.logSize),
     });
     this.#onHeld = seams.onHeld;
