@@ -36,9 +36,15 @@ export function severityNameOf(severityNumber: number | undefined): string {
   return SEVERITY_NAMES[Math.floor((severityNumber - 1) / 4)]!;
 }
 
-/** A record is a moment: a span of no length, made sendable the same way (hrtime.ts). */
+/** Whole seconds up to this are in range whatever the nanoseconds (hrtime.ts: signed 64-bit nanoseconds). */
+const MAX_PLAIN_SECONDS = 9_223_372_035;
+const NO_EVENTS: readonly { time: HrTime }[] = [];
+
+/** A record is a moment: a span of no length, made sendable the same way (hrtime.ts); as it is when it already is. */
 export function sendableLogTime(time: HrTime): HrTime {
-  return sendableSpanTimes({ startTime: time, endTime: time, events: [] })?.startTime ?? time;
+  const [seconds, nanos] = time;
+  if (Number.isInteger(seconds) && Number.isInteger(nanos) && seconds >= 0 && seconds <= MAX_PLAIN_SECONDS && nanos >= 0 && nanos < 1e9) return time;
+  return sendableSpanTimes({ startTime: time, endTime: time, events: NO_EVENTS })?.startTime ?? time;
 }
 
 export function mapLogRecord(record: LogRecordRecord, resource: Resource | undefined, mapping: LogMapping): AppLogEvent {

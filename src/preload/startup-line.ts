@@ -19,6 +19,8 @@ const SHOWN: readonly (keyof AxonPushOtelConfig)[] = [
   "transport",
   "extraTraceExporters",
   "resourceDetectors",
+  // Whether log records go to AxonPush, console capture, their budget, exporters beside it.
+  "logs",
 ];
 const SECRET: readonly (keyof AxonPushOtelConfig)[] = ["apiKey", "tenantId"];
 /** Optional destination values: said to be unset rather than left out, so a reader sees what was used. */
