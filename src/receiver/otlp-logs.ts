@@ -9,10 +9,8 @@
  * OTLP endpoint reports it through `partial_success`; the rest are kept.
  */
 import { anyValueToJs, keyValuesToStrings } from "./otlp-attributes.js";
-import { fail, HEX_SPAN_ID, HEX_TRACE_ID, hexId, outerList, readScope, SpanProblem, unixNano } from "./otlp-read.js";
-import type { ReadOtlpBatch } from "./otlp-route.js";
+import { fail, HEX_SPAN_ID, HEX_TRACE_ID, hexId, readOtlpItems, unixNano, type ReadItems } from "./otlp-read.js";
 import type { ReceivedLog } from "./types.js";
-import { isPlainObject } from "./validate-event.js";
 
 /** Empty or absent ids mean "outside any span" in OTLP. */
 const present = (value: unknown) => value !== undefined && value !== "";
@@ -43,30 +41,6 @@ function readLog(raw: Record<string, unknown>, resource: Record<string, string>,
 }
 
 /** Throws a plain Error (→ 400) only when the request's outer shape is wrong. */
-export function readOtlpLogs(request: Record<string, unknown>): ReadOtlpBatch<ReceivedLog> {
-  const result: ReadOtlpBatch<ReceivedLog> = { items: [], rejected: 0 };
-  const reject = (count: number, where: string, problem: unknown): void => {
-    if (!(problem instanceof SpanProblem)) throw problem;
-    result.rejected += count;
-    result.firstProblem ??= `${where}: ${problem.message}`;
-  };
-  outerList(request.resourceLogs, "resourceLogs").forEach((resourceLogs, r) => {
-    const resource = keyValuesToStrings(isPlainObject(resourceLogs.resource) ? resourceLogs.resource.attributes : undefined);
-    outerList(resourceLogs.scopeLogs, `resourceLogs[${r}].scopeLogs`).forEach((scopeLogs, s) => {
-      const records = outerList(scopeLogs.logRecords, `resourceLogs[${r}].scopeLogs[${s}].logRecords`);
-      if (records.length > 0 && !resource["service.name"]) {
-        reject(records.length, `resourceLogs[${r}]`, new SpanProblem('resource has no "service.name"'));
-        return;
-      }
-      const scope = readScope(scopeLogs.scope);
-      records.forEach((raw, i) => {
-        try {
-          result.items.push(readLog(raw, { ...resource }, scope));
-        } catch (problem) {
-          reject(1, `resourceLogs[${r}].scopeLogs[${s}].logRecords[${i}]`, problem);
-        }
-      });
-    });
-  });
-  return result;
+export function readOtlpLogs(request: Record<string, unknown>): ReadItems<ReceivedLog> {
+  return readOtlpItems(request, { resources: "resourceLogs", scopes: "scopeLogs", items: "logRecords" }, readLog);
 }

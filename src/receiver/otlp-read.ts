@@ -4,6 +4,7 @@
  * A `SpanProblem` refuses one item (a span, a log record) on its own; a
  * plain Error refuses the whole request.
  */
+import { keyValuesToStrings } from "./otlp-attributes.js";
 import type { ReceivedSpan } from "./types.js";
 import { isPlainObject } from "./validate-event.js";
 
@@ -46,4 +47,58 @@ export function outerList(value: unknown, field: string): Record<string, unknown
   if (value === undefined) return [];
   if (!Array.isArray(value) || !value.every(isPlainObject)) throw new Error(`${field} must be a list of objects`);
   return value;
+}
+
+/** The field names of one signal's nesting: `resourceSpans` / `scopeSpans` / `spans`, or the logs' ones. */
+export interface OtlpNesting {
+  readonly resources: string;
+  readonly scopes: string;
+  readonly items: string;
+}
+
+export interface ReadItems<T> {
+  items: T[];
+  rejected: number;
+  /** The first rejection's reason, for the partial-success message. */
+  firstProblem?: string;
+}
+
+/**
+ * Walks resource → scope → item, reading each item with `read` (given its
+ * resource as strings and its scope). An item that throws a SpanProblem is
+ * rejected on its own and counted, as are all items of a resource without
+ * `service.name` (the events ingest's rule too); a plain Error (the
+ * request's outer shape) is thrown on.
+ */
+export function readOtlpItems<T>(
+  request: Record<string, unknown>,
+  nesting: OtlpNesting,
+  read: (raw: Record<string, unknown>, resource: Record<string, string>, scope: ReceivedSpan["scope"]) => T,
+): ReadItems<T> {
+  const result: ReadItems<T> = { items: [], rejected: 0 };
+  const reject = (count: number, where: string, problem: unknown): void => {
+    if (!(problem instanceof SpanProblem)) throw problem;
+    result.rejected += count;
+    result.firstProblem ??= `${where}: ${problem.message}`;
+  };
+  outerList(request[nesting.resources], nesting.resources).forEach((resourceEntry, r) => {
+    const at = `${nesting.resources}[${r}]`;
+    const resource = keyValuesToStrings(isPlainObject(resourceEntry.resource) ? resourceEntry.resource.attributes : undefined);
+    outerList(resourceEntry[nesting.scopes], `${at}.${nesting.scopes}`).forEach((scopeEntry, s) => {
+      const items = outerList(scopeEntry[nesting.items], `${at}.${nesting.scopes}[${s}].${nesting.items}`);
+      if (items.length > 0 && !resource["service.name"]) {
+        reject(items.length, at, new SpanProblem('resource has no "service.name"'));
+        return;
+      }
+      const scope = readScope(scopeEntry.scope);
+      items.forEach((raw, i) => {
+        try {
+          result.items.push(read(raw, { ...resource }, scope));
+        } catch (problem) {
+          reject(1, `${at}.${nesting.scopes}[${s}].${nesting.items}[${i}]`, problem);
+        }
+      });
+    });
+  });
+  return result;
 }

@@ -23,6 +23,7 @@ import { decodeOtlpRequest, otlpEncodingOf } from "./otlp-decode.js";
 import { otlpResponseJson, otlpSuccessReply, type PartialSuccess } from "./otlp-reply.js";
 import { loadOtlpTraceTypes, otlpLogTypes, otlpTraceTypes, type OtlpTraceTypes } from "./otlp-schema.js";
 import { readOtlpLogs } from "./otlp-logs.js";
+import type { ReadItems } from "./otlp-read.js";
 import { readOtlpSpans } from "./otlp-spans.js";
 import { fingerprintOf, idempotencyConflict } from "./duplicates.js";
 import { errorReply, type Reply } from "./reply.js";
@@ -34,20 +35,13 @@ import { checkAuth, checkIdempotencyKey, checkKnownChannel } from "./validate-he
 export const OTLP_TRACES_PATH = "/v1/traces";
 export const OTLP_LOGS_PATH = "/v1/logs";
 
-/** What a batch held: the items read, and those refused on their own (partial success). */
-export interface ReadOtlpBatch<T> {
-  items: T[];
-  rejected: number;
-  /** The first rejection's reason, for the partial-success message. */
-  firstProblem?: string;
-}
 
 /** What differs between the two ingests. */
 interface OtlpSignal<T> {
   readonly path: string;
   readonly types: () => OtlpTraceTypes | undefined;
   /** Throws a plain Error (→ 400) only when the request's outer shape is wrong. */
-  readonly read: (request: Record<string, unknown>) => ReadOtlpBatch<T>;
+  readonly read: (request: Record<string, unknown>) => ReadItems<T>;
   readonly store: (store: ReceiverStore, event: ReceivedEvent, items: T[]) => void;
   /** The partial-success count's field, and the word for what it counts. */
   readonly rejectedField: string;
@@ -96,7 +90,7 @@ function handleOtlp<T>(signal: OtlpSignal<T>, context: RouteContext): Reply {
   const types = signal.types();
   const decoded = decodeOtlpRequest(body, encoding, types);
   if (!decoded.ok) return errorReply(400, "bad_request", decoded.message);
-  let read: ReadOtlpBatch<T>;
+  let read: ReadItems<T>;
   try {
     read = signal.read(decoded.request);
   } catch (error) {

@@ -9,7 +9,7 @@
  * an OTLP endpoint reports it through `partial_success`; the rest are kept.
  */
 import { keyValuesToStrings } from "./otlp-attributes.js";
-import { fail, HEX_SPAN_ID, HEX_TRACE_ID, hexId, list, outerList, readScope, SpanProblem, unixNano } from "./otlp-read.js";
+import { fail, HEX_SPAN_ID, HEX_TRACE_ID, hexId, list, readOtlpItems, unixNano } from "./otlp-read.js";
 import type { ReceivedSpan } from "./types.js";
 import { isPlainObject } from "./validate-event.js";
 
@@ -71,32 +71,6 @@ function readSpan(raw: Record<string, unknown>, resource: Record<string, string>
 
 /** Throws a plain Error (→ 400) only when the request's outer shape is wrong. */
 export function readOtlpSpans(request: Record<string, unknown>): ReadOtlpSpans {
-  const result: ReadOtlpSpans = { spans: [], rejected: 0 };
-  const reject = (count: number, where: string, problem: unknown): void => {
-    if (!(problem instanceof SpanProblem)) throw problem;
-    result.rejected += count;
-    result.firstProblem ??= `${where}: ${problem.message}`;
-  };
-  const resourceSpansList = outerList(request.resourceSpans, "resourceSpans");
-  resourceSpansList.forEach((resourceSpans, r) => {
-    const scopeSpansList = outerList(resourceSpans.scopeSpans, `resourceSpans[${r}].scopeSpans`);
-    const resource = keyValuesToStrings(isPlainObject(resourceSpans.resource) ? resourceSpans.resource.attributes : undefined);
-    scopeSpansList.forEach((scopeSpans, s) => {
-      const spans = outerList(scopeSpans.spans, `resourceSpans[${r}].scopeSpans[${s}].spans`);
-      if (spans.length > 0 && !resource["service.name"]) {
-        // The same rule as the events ingest: every span must say which service it came from.
-        reject(spans.length, `resourceSpans[${r}]`, new SpanProblem('resource has no "service.name"'));
-        return;
-      }
-      const scope = readScope(scopeSpans.scope);
-      spans.forEach((raw, i) => {
-        try {
-          result.spans.push(readSpan(raw, { ...resource }, scope));
-        } catch (problem) {
-          reject(1, `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`, problem);
-        }
-      });
-    });
-  });
-  return result;
+  const { items, ...counts } = readOtlpItems(request, { resources: "resourceSpans", scopes: "scopeSpans", items: "spans" }, readSpan);
+  return { spans: items, ...counts };
 }
