@@ -12,6 +12,7 @@ import type { PluginBuild } from "esbuild";
 import { applyPatch } from "./apply.js";
 import { connectPatch } from "./connect.js";
 import { expressPatch } from "./express.js";
+import { fastifyPatch } from "./fastify.js";
 import { koaPatch } from "./koa.js";
 import { routerPatch } from "./router.js";
 import type { InstrumentationPatch } from "./types.js";
@@ -19,7 +20,7 @@ import type { InstrumentationPatch } from "./types.js";
 export type { InstrumentationPatch, SourceEdit } from "./types.js";
 export { applyPatch, PatchDoesNotApplyError } from "./apply.js";
 
-export const INSTRUMENTATION_PATCHES: readonly InstrumentationPatch[] = [connectPatch, routerPatch, expressPatch, koaPatch];
+export const INSTRUMENTATION_PATCHES: readonly InstrumentationPatch[] = [connectPatch, routerPatch, expressPatch, koaPatch, fastifyPatch];
 
 export interface PatchTarget {
   patch: InstrumentationPatch;
