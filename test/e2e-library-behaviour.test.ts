@@ -33,6 +33,8 @@ interface LibraryCase {
   spans: string[];
   /** Instrumentations allowed to have made them (Express 5 layers may be wrapped by express, router or both). */
   scopes: string[];
+  /** The status each span of that name must carry, as `ERROR(<message>)`. */
+  statuses?: Record<string, string>;
 }
 
 // toMatchObject matches these partially, so `seen` is checked only where named.
@@ -131,6 +133,8 @@ const CASES: LibraryCase[] = [
     },
     spans: ["handler - throwsNull", "handler - rejectsUndefined", "handler - throwsSymbol", "preValidation - rejectsNull", "handler - rejectsSymbol"],
     scopes: [FASTIFY_SCOPE],
+    // What was thrown, as its string form (upstream read `.message` of it).
+    statuses: { "handler - throwsNull": "ERROR(null)", "handler - rejectsUndefined": "ERROR(undefined)", "handler - throwsSymbol": "ERROR(Symbol(boom))" },
   },
   {
     library: "fastify (onRoute hooks see the route as given; setNotFoundHandler chains; a serializer's error reaches the handler)",
@@ -193,6 +197,10 @@ describe.each(CASES)("$library", (library) => {
     for (const name of library.spans) {
       const makers = spans.filter((s) => s.name === name).map((s) => s.scope?.name ?? "no scope");
       expect(makers.filter((by) => !library.scopes.includes(by)), `${name} made by ${makers.join(", ")}`).toEqual([]);
+    }
+    for (const [name, status] of Object.entries(library.statuses ?? {})) {
+      const seen = spans.filter((s) => s.name === name).map((s) => `${s.status}(${s.statusMessage ?? ""})`);
+      expect(new Set(seen), name).toEqual(new Set([status]));
     }
     expect(receiver.rejections).toEqual([]);
   });

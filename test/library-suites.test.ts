@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs script without types
-import { compareOutcomes, filesOf, outcomesByTest } from "../scripts/library-suites/compare-outcomes.mjs";
+import { compareOutcomes, filesOf, outcomesByTest, setApartExpected } from "../scripts/library-suites/compare-outcomes.mjs";
 import { REPO_ROOT } from "./helpers/fixture-process.js";
 
 const line = (file: string, name: string, outcome: string, nesting = 0) => JSON.stringify({ file: `/suite/${file}`, nesting, name, outcome });
@@ -40,6 +40,21 @@ describe("library suites: comparing a bare run with a traced one", () => {
       ["pass", "did not run"],
       ["did not run", "pass"],
     ]);
+  });
+
+  it("sets apart the differences a suite expects by design: they must happen, and nothing else may differ", () => {
+    const differences = [{ name: "test/http.test.js > logs a request" }, { name: "test/basic.test.js > something else" }];
+    expect(setApartExpected(differences, ["test/http.test.js > logs a request", "test/http.test.js > logs a response"])).toEqual({
+      asExpected: [{ name: "test/http.test.js > logs a request" }],
+      unexpected: [{ name: "test/basic.test.js > something else" }],
+      missing: ["test/http.test.js > logs a response"],
+    });
+    expect(setApartExpected(differences)).toMatchObject({ asExpected: [], missing: [] });
+  });
+
+  it("names a file that failed as a whole by its path", () => {
+    const crashed = JSON.stringify({ file: "/suite/test/crash.test.js", nesting: 0, name: "/suite/test/crash.test.js", outcome: "fail" });
+    expect([...outcomesByTest(crashed, "/suite").keys()]).toEqual(["test/crash.test.js > 0 > (the file)"]);
   });
 
   it("tells tests of the same name apart by nesting and by order", () => {

@@ -16,10 +16,12 @@ export function outcomesByTest(jsonLines, suiteDir) {
     if (text.trim() === "") continue;
     const line = JSON.parse(text);
     const file = line.file ? path.relative(suiteDir, line.file) : "(no file)";
-    const base = `${file} > ${line.nesting} > ${line.name}`;
+    // A file that fails as a whole (it crashed, or is no node:test file) is named by its path.
+    const name = line.name === line.file ? "(the file)" : line.name;
+    const base = `${file} > ${line.nesting} > ${name}`;
     const occurrence = (seen.get(base) ?? 0) + 1;
     seen.set(base, occurrence);
-    byTest.set(occurrence === 1 ? base : `${base} #${occurrence}`, { ...line, file });
+    byTest.set(occurrence === 1 ? base : `${base} #${occurrence}`, { ...line, file, name });
   }
   return byTest;
 }
@@ -45,6 +47,20 @@ export function compareOutcomes(bare, traced) {
     });
   }
   return result;
+}
+
+/**
+ * Sets apart the differences a suite expects (what tracing adds by design):
+ * those must differ; any other difference, and any expected one that did
+ * not happen, fails.
+ */
+export function setApartExpected(differences, expectedNames = []) {
+  const expected = new Set(expectedNames);
+  return {
+    asExpected: differences.filter((d) => expected.has(d.name)),
+    unexpected: differences.filter((d) => !expected.has(d.name)),
+    missing: [...expected].filter((name) => !differences.some((d) => d.name === name)),
+  };
 }
 
 /** The files whose tests differ (to run again and confirm). */

@@ -1,6 +1,6 @@
 // The local receiver the traced run exports to: `axonpush-otel dev` from the
 // scratch install, on a port the OS picks. It prints one line per span; we
-// count them (and the ones that show the library's instrumentation engaged)
+// count them (and the ones that show the suite was really traced)
 // instead of keeping them.
 import { spawn } from "node:child_process";
 import path from "node:path";

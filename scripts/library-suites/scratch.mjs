@@ -2,7 +2,8 @@
 //
 //   <scratch>/node_modules/axonpush-otel        our packed tarball, installed anew each run
 //   <scratch>/suite/node_modules/<library>      the library's npm package with its
-//                                               devDependencies (its tests need them)
+//                                               devDependencies (its tests need them),
+//                                               and the npm scripts its CI runs first
 //
 // The library is loaded from a node_modules path, as every user loads it
 // (the instrumentations engage only there), and `--import axonpush-otel/register`
@@ -25,12 +26,12 @@ function cacheRoot(env = process.env) {
 /** Installs what `suite` needs; returns the library's folder and the scratch root. */
 export function prepareScratch(suite, version) {
   const root = path.join(cacheRoot(), `${suite.packageName}-${version}`);
-  const libraryDir = installLibrary(root, suite.packageName, version);
+  const libraryDir = installLibrary(root, suite, version);
   installPreload(root);
   return { root, libraryDir };
 }
 
-function installLibrary(root, packageName, version) {
+function installLibrary(root, { packageName, prepare = [] }, version) {
   const libraryDir = path.join(root, "suite", "node_modules", packageName);
   const marker = path.join(root, "suite", `.installed-${packageName}@${version}`);
   if (existsSync(marker)) return libraryDir;
@@ -45,6 +46,7 @@ function installLibrary(root, packageName, version) {
   }
   // Its dependencies and devDependencies, as its own CI installs them (no lifecycle scripts).
   npm(["install", "--ignore-scripts", "--no-package-lock"], libraryDir);
+  for (const script of prepare) npm(["run", script], libraryDir);
   writeFileSync(marker, `${new Date().toISOString()}\n`);
   return libraryDir;
 }
