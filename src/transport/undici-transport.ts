@@ -11,12 +11,16 @@
  * from the moment it is handed to the pool to the response's last byte.
  */
 import type { Dispatcher } from "undici";
-// The two dispatchers and the one call we use, not undici's index: that loads fetch, WebSocket, the
-// cache and the mocks too (and is what adds `request` to every dispatcher), most of the sender
-// bundle's size and load time for nothing.
-import requestVia from "undici/lib/api/api-request.js";
+// The two dispatchers we use, not undici's index: that loads fetch, WebSocket, the cache and the
+// mocks too, most of the sender bundle's size and load time for nothing. What the index does
+// besides, and dispatchers need (`request`, and the `connect` a proxy agent tunnels with), is
+// give every dispatcher the API methods: done here, on our own bundled copy of undici.
+import undiciApi from "undici/lib/api/index.js";
+import DispatcherBase from "undici/lib/dispatcher/dispatcher.js";
 import EnvHttpProxyAgent from "undici/lib/dispatcher/env-http-proxy-agent.js";
 import Pool from "undici/lib/dispatcher/pool.js";
+
+Object.assign(DispatcherBase.prototype, undiciApi);
 import { classifyResponse, errorMessageFrom } from "./classify.js";
 import { refusedPropertyNames } from "./property-refusal.js";
 import { parseRetryAfter } from "./retry-after.js";
@@ -67,7 +71,7 @@ export class UndiciTransport implements Transport {
     // A request on the wire may hold a process open for its timeout at most; the timer itself never does.
     timer.unref();
     try {
-      const response = await requestVia.call(dispatcher, {
+      const response = await dispatcher.request({
         origin: base.origin,
         path: base.pathname.replace(/\/+$/, "") + request.path,
         method: "POST",
