@@ -79,6 +79,15 @@ export class SenderLane {
     return this.#opened ? "thread" : "not-started";
   }
 
+  /** Opens the lane on the thread (starting it) ahead of the first hand-over; falls back as a hand-over would. Never throws. */
+  start(): void {
+    try {
+      if (!this.#local && !this.#open()) this.#fallBack();
+    } catch (error) {
+      logger.debug(`could not start the sender: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   /** Spans lost on the app's thread before the sender saw them; cumulative. */
   countLoss(cause: LossCause, count: number): void {
     if (count <= 0) return;
