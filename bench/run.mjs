@@ -22,6 +22,7 @@ const BENCHMARKS = {
   drain: { title: "7. Where the export path's CPU goes", module: "./drain.mjs" },
   frameworks: { title: "8. Framework spans per request", module: "./frameworks.mjs" },
   esmHooks: { title: "9. ES module hooks: in-thread against the loader thread", module: "./esm-hooks.mjs" },
+  sender: { title: "10. The sender thread: the app's thread at a fixed load, every span delivered", module: "./sender.mjs" },
 };
 
 const argv = process.argv.slice(2);

@@ -10,6 +10,7 @@ import type { MessagePort } from "node:worker_threads";
 import type { Notice } from "./delivery-reporter.js";
 import { Lane } from "./lane.js";
 import type { FromSender, ToSender } from "./protocol.js";
+import { yieldToTheApp } from "./thread-priority.js";
 
 /** The most of the exit budget kept back for counting and saying what could not be sent. */
 const EXIT_REPORT_MARGIN_MS = 50;
@@ -24,6 +25,8 @@ export function runSenderLoop(port: MessagePort, exitSignal: SharedArrayBuffer):
   const post = (message: FromSender) => port.postMessage(message);
   const notice: Notice = (level, line) => post({ type: "notice", level, line });
   routeDiagnostics(notice);
+  const nice = yieldToTheApp();
+  notice("debug", nice === undefined ? "sender thread: could not lower its priority" : `sender thread: priority lowered (nice ${nice})`);
   const exitWord = new Int32Array(exitSignal);
   const lanes = new Map<number, LaneEntry>();
 
