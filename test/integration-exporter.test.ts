@@ -415,7 +415,7 @@ describe("whatever the version", () => {
     await new Promise<void>((resolve) => cutter.listen(0, "127.0.0.1", resolve));
     try {
       const { port } = cutter.address() as net.AddressInfo;
-      const { exporter } = setUp({ client: { baseUrl: `http://127.0.0.1:${port}`, maxRetries: 2 }, debug: true });
+      const { exporter } = setUp({ client: { baseUrl: `http://127.0.0.1:${port}`, maxRetries: 2 }, exporter: { concurrency: 8 }, debug: true });
       const output = captureAllOutput();
       exporter.export(endedSpans(512, "doomed"), () => undefined);
       await exporter.forceFlush();

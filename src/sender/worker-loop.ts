@@ -25,8 +25,7 @@ export function runSenderLoop(port: MessagePort, exitSignal: SharedArrayBuffer):
   const post = (message: FromSender) => port.postMessage(message);
   const notice: Notice = (level, line) => post({ type: "notice", level, line });
   routeDiagnostics(notice);
-  const nice = yieldToTheApp();
-  notice("debug", nice === undefined ? "sender thread: could not lower its priority" : `sender thread: priority lowered (nice ${nice})`);
+  yieldToTheApp();
   const exitWord = new Int32Array(exitSignal);
   const lanes = new Map<number, LaneEntry>();
 
