@@ -64,6 +64,10 @@ describe("where no thread can run, or once it died", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.result).toEqual({ before: "running", after: "gone" });
     expect(receiver.spans().map((s) => s.name).sort()).toEqual(["after-0", "after-1", "after-2"]);
+    // The app's thread learned the resource the dead thread had been told about.
+    const resource = receiver.spans()[0]!.resource;
+    expect(resource["service.name"]).not.toBe("unknown_service:node");
+    expect(resource["process.pid"]).toMatch(/^\d+$/);
     expect(lossLines(run.stderr)).toEqual([
       expect.stringMatching(/AxonPushWarning: 2 spans not delivered (in the last \d+ s|before exit): 2 held by the sender thread when it stopped$/),
     ]);

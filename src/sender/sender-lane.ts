@@ -16,7 +16,7 @@ import type { Notice } from "./delivery-reporter.js";
 import type { Lane, LaneSeams } from "./lane.js";
 import { formatLossLine, noLosses, type LossCause, type LossCounts } from "./losses.js";
 import type { LaneSettings } from "./protocol.js";
-import type { RecordBatch } from "./records.js";
+import type { RecordBatch, ResourceRecord } from "./records.js";
 import { loadSenderModule } from "./sender-module.js";
 import { say, senderThread, type ExitDrainOutcome, type SenderThread } from "./sender-thread.js";
 
@@ -64,6 +64,8 @@ export class SenderLane {
   #appLossesChanged = false;
   #exiting = false;
   #stopListening: (() => void)[] = [];
+  /** Every resource described so far (a process has one or two): a lane started later needs them too. */
+  readonly #resources = new Map<number, ResourceRecord>();
 
   constructor(settings: LaneSettings, seams: SenderLaneSeams = {}) {
     this.#settings = settings;
@@ -96,6 +98,7 @@ export class SenderLane {
   }
 
   handOver(batch: RecordBatch): void {
+    for (const resource of batch.resources) this.#resources.set(resource.id, resource);
     const local = this.#local ?? (this.#open() ? undefined : this.#fallBack());
     const appLosses = this.#takeAppLosses();
     if (local) {
@@ -199,6 +202,8 @@ export class SenderLane {
     };
     const { Lane: LaneClass } = loadSenderModule(this.#thread?.entry);
     this.#local = new LaneClass(this.#settings, seams);
+    // The records to come name resources the dead thread was told about: tell this lane too.
+    if (this.#resources.size > 0) this.#local.accept({ spans: [], resources: [...this.#resources.values()], unreadable: 0 });
     logger.debug("sending on the app's thread");
     return this.#local;
   }
