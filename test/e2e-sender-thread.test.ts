@@ -43,7 +43,8 @@ describe("the sender thread starts lazily", () => {
 
 describe("where no thread can run, or once it died", () => {
   it(`the permission model without --allow-worker (${PERMISSION_FLAG}): spans are sent from the app's thread, the app runs as without us`, async () => {
-    const flags = [PERMISSION_FLAG, "--allow-fs-read=*"];
+    // Where the permission model also guards the network (Node 25+), the app may use it; workers stay denied.
+    const flags = [PERMISSION_FLAG, "--allow-fs-read=*", ...(process.allowedNodeEnvironmentFlags.has("--allow-net") ? ["--allow-net"] : [])];
     const [plain, traced] = await Promise.all([
       runToEnd(APP, { nodeArgs: flags, args: ["work"] }),
       runToEnd(APP, { nodeArgs: [...flags, "--require", "axonpush-otel/register"], env: axonpushEnv(receiver.url), args: ["work"] }),
