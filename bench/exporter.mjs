@@ -52,10 +52,10 @@ export async function run(ctx) {
   const receiver = await startReceiverForBench(() => startEventSink());
   // The same exporter into the minimal sink: tells whether the receiver is the limit.
   const sink = await startEventSink();
-  const sinkTarget = { url: sink.url, count: () => sink.requests, clear: () => sink.reset() };
+  const sinkTarget = { url: sink.url, count: () => sink.spans, clear: () => sink.reset() };
   const otlpTarget = { url: ctx.sinks.otlp.url }; // delivered = ok reported by the exporter
-  // Our OTLP transport into the minimal sink (it answers /v1/traces too); delivered = ok reported by the exporter.
-  const oursOtlpTarget = { url: sink.url, clear: () => sink.reset() };
+  // Our OTLP transport into the minimal sink (it answers /v1/traces too); delivered = the spans the sink counted.
+  const oursOtlpTarget = { url: sink.url, count: () => sink.spans, clear: () => sink.reset() };
   const kinds = ["noop", ...(oursReady ? ["ours", "oursSink", "oursOtlp"] : []), "otlp"];
   const targets = { noop: { url: "http://127.0.0.1:9" }, ours: receiver, oursSink: sinkTarget, oursOtlp: oursOtlpTarget, otlp: otlpTarget };
   const runs = Object.fromEntries(kinds.map((k) => [k, []]));

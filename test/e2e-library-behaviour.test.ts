@@ -12,6 +12,8 @@ import { expectSameBehaviour, instrumentationScope, PRELOAD_RUNS, runPlainAndTra
 const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
 
 const scope = instrumentationScope;
+/** @fastify/otel, the Fastify team's instrumentation the preload bundles. */
+const FASTIFY_SCOPE = "@fastify/otel";
 
 interface LibraryCase {
   library: string;
@@ -23,6 +25,8 @@ interface LibraryCase {
   spans: string[];
   /** Instrumentations allowed to have made them (Express 5 layers may be wrapped by express, router or both). */
   scopes: string[];
+  /** The status each span of that name must carry, as `ERROR(<message>)`. */
+  statuses?: Record<string, string>;
 }
 
 // toMatchObject matches these partially, so `seen` is checked only where named.
@@ -89,6 +93,66 @@ const CASES: LibraryCase[] = [
     spans: ["middleware - timing", "middleware - greet"],
     scopes: [scope("koa")],
   },
+  {
+    library: "fastify (its own checks of hooks: a function at all, an async hook without done)",
+    entry: "fixtures/library-behaviour/fastify-hook-checks",
+    untraced: {
+      addHook: {
+        null: "FastifyError: preHandler hook should be a function, instead got null",
+        missing: "FastifyError: onRequest hook should be a function, instead got undefined",
+        asyncWithDone: expect.stringContaining("Async hooks should not use the 'done' argument"),
+        asyncOnSendWithDone: expect.stringContaining("Async hooks should not use the 'done' argument"),
+      },
+      stringHookReady: expect.stringContaining("FST_ERR_HOOK_INVALID_HANDLER"),
+      routeOption: {
+        asyncWithDone: expect.stringContaining("Async hooks should not use the 'done' argument"),
+        asyncOnErrorWithDone: expect.stringContaining("Async hooks should not use the 'done' argument"),
+        nullInArray: "FastifyError: onRequest hook should be a function, instead got [object Null]",
+      },
+      greeting: "200 hello",
+    },
+    spans: ["onRequest - stamp", "preHandler - checkStamp", "handler - greet"],
+    scopes: [FASTIFY_SCOPE],
+  },
+  {
+    library: "fastify (a handler or hook throws or rejects with null, undefined or a Symbol)",
+    entry: "fixtures/library-behaviour/fastify-thrown-values",
+    untraced: {
+      "/throw-null": "500 null",
+      "/hook-rejects-null": expect.stringContaining("FST_ERR_SEND_UNDEFINED_ERR"),
+      "/own-handler/null": "500 handler saw object null",
+      "/own-handler/symbol": "500 handler saw symbol bang",
+    },
+    spans: ["handler - throwsNull", "handler - rejectsUndefined", "handler - throwsSymbol", "preValidation - rejectsNull", "handler - rejectsSymbol"],
+    scopes: [FASTIFY_SCOPE],
+    // What was thrown, as its string form (upstream read `.message` of it).
+    statuses: { "handler - throwsNull": "ERROR(null)", "handler - rejectsUndefined": "ERROR(undefined)", "handler - throwsSymbol": "ERROR(Symbol(boom))" },
+  },
+  {
+    library: "fastify (onRoute hooks see the route as given; setNotFoundHandler chains; a serializer's error reaches the handler)",
+    entry: "fixtures/library-behaviour/fastify-routes",
+    untraced: {
+      chained: true,
+      seenByOnRoute: [{ sameHandler: true, handlerLength: 2, samePreHandler: true, onSend: "undefined", onError: "undefined" }],
+      prefixed: "200 plain",
+      badPayload: "200 caught FST_ERR_REP_INVALID_PAYLOAD_TYPE",
+      missing: "404 no /missing",
+    },
+    spans: ["preHandler - firstCheck", "preHandler - secondCheck", "handler - listItems", "notFoundHandler - notHere"],
+    scopes: [FASTIFY_SCOPE],
+  },
+  {
+    library: "fastify (plugin names, hasPlugin, printPlugins() and printRoutes() show the app's own)",
+    entry: "fixtures/library-behaviour/fastify-app-report",
+    untraced: {
+      names: { pluginA: "fastify -> plugin-A", pluginAB: "pluginAB" },
+      hasOtelPlugin: false,
+      routes: expect.stringContaining('(onRequest) ["stamp()"]'),
+      home: "200 home",
+    },
+    spans: ["onRequest - stamp", "onSend - tag", "handler - home"],
+    scopes: [FASTIFY_SCOPE],
+  },
 ];
 
 describe.each(CASES)("$library", (library) => {
@@ -108,6 +172,10 @@ describe.each(CASES)("$library", (library) => {
     for (const name of library.spans) {
       const makers = spans.filter((s) => s.name === name).map((s) => s.scope?.name ?? "no scope");
       expect(makers.filter((by) => !library.scopes.includes(by)), `${name} made by ${makers.join(", ")}`).toEqual([]);
+    }
+    for (const [name, status] of Object.entries(library.statuses ?? {})) {
+      const seen = spans.filter((s) => s.name === name).map((s) => `${s.status}(${s.statusMessage ?? ""})`);
+      expect(new Set(seen), name).toEqual(new Set([status]));
     }
     expect(receiver.rejections).toEqual([]);
   });

@@ -259,8 +259,9 @@ describe("against nest, the first backend, which refuses dedupKey", () => {
     expect(traced.code, traced.command).toBe(0);
     expect(new Set(nest.spans().map((span) => span.name)).size).toBe(1000);
     expect(nest.events).toHaveLength(1000);
-    // The worker's parallel lanes each had one try refused at most before the property was left out.
-    expect(nest.rejections.length).toBeLessThanOrEqual(16);
+    // Only the requests already on their way when the first refusal came back were refused (at most the
+    // events transport's 32 in flight); every later one left dedupKey out before sending.
+    expect(nest.rejections.length).toBeLessThanOrEqual(32);
     expect(traced.eventToExitMs!, traced.command).toBeLessThanOrEqual(15_000 + EXIT_MARGIN_MS);
   });
 });

@@ -29,4 +29,25 @@ function reportReady(server, extra = {}) {
   else print();
 }
 
+/**
+ * With BENCH_STATS_ON_SIGNAL=1: the first SIGUSR2 marks the start of a
+ * measured window, the second prints `BENCH_STATS {json}` for it: the main
+ * thread's event-loop utilisation, the whole process's CPU time, and RSS.
+ */
+if (process.env.BENCH_STATS_ON_SIGNAL === "1") {
+  let start;
+  process.on("SIGUSR2", () => {
+    if (!start) {
+      start = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), at: performance.now() };
+      return;
+    }
+    const elu = performance.eventLoopUtilization(start.elu);
+    const cpu = process.cpuUsage(start.cpu);
+    process.stdout.write(
+      `BENCH_STATS ${JSON.stringify({ elu: elu.utilization, cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - start.at, rssKiB: process.memoryUsage.rss() / 1024 })}\n`,
+    );
+    start = undefined;
+  });
+}
+
 module.exports = { reportReady, loadedFiles };

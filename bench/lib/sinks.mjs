@@ -2,6 +2,7 @@
 // little as possible per request, so a benchmark measures the preload and
 // not the sink: read the body, count it, answer like the real endpoint.
 import http from "node:http";
+import { countOtlpSpans } from "./otlp-count.mjs";
 
 function listen(server) {
   return new Promise((resolve, reject) => {
@@ -29,7 +30,8 @@ function readBody(req) {
  * response body. With `capture: true` it keeps every parsed event.
  */
 export async function startEventSink({ capture = false } = {}) {
-  const sink = { requests: 0, otlpRequests: 0, bytes: 0, events: [] };
+  // `spans`: every span received, one per event, or counted inside each OTLP batch.
+  const sink = { requests: 0, otlpRequests: 0, bytes: 0, events: [], spans: 0 };
   let nextId = 0;
   const server = http.createServer(async (req, res) => {
     const body = await readBody(req);
@@ -38,6 +40,7 @@ export async function startEventSink({ capture = false } = {}) {
     if (req.method === "POST" && req.url === "/v1/traces") {
       // our OTLP transport, when configured: one request per batch
       sink.otlpRequests++;
+      sink.spans += countOtlpSpans(body, req.headers["content-type"]);
       const json = String(req.headers["content-type"] ?? "").includes("json");
       res.writeHead(200, { "content-type": json ? "application/json" : "application/x-protobuf" });
       res.end(json ? "{}" : undefined);
@@ -49,6 +52,7 @@ export async function startEventSink({ capture = false } = {}) {
       return;
     }
     let identifier = "span";
+    sink.spans++;
     if (capture) {
       try {
         const event = JSON.parse(body.toString("utf8"));
@@ -80,6 +84,7 @@ export async function startEventSink({ capture = false } = {}) {
     sink.otlpRequests = 0;
     sink.bytes = 0;
     sink.events = [];
+    sink.spans = 0;
   };
   sink.close = () => closeServer(server);
   return sink;
@@ -90,11 +95,13 @@ export async function startEventSink({ capture = false } = {}) {
  * With `capture: true` and OTLP JSON bodies it keeps each span's scope and name.
  */
 export async function startOtlpSink({ capture = false } = {}) {
-  const sink = { requests: 0, bytes: 0, spans: [] };
+  // `spans`: captured spans (with `capture`); `spanCount`: every span received.
+  const sink = { requests: 0, bytes: 0, spans: [], spanCount: 0 };
   const server = http.createServer(async (req, res) => {
     const body = await readBody(req);
     sink.requests++;
     sink.bytes += body.length;
+    sink.spanCount += countOtlpSpans(body, req.headers["content-type"]);
     const json = String(req.headers["content-type"] ?? "").includes("json");
     if (capture && json) {
       try {
@@ -121,6 +128,7 @@ export async function startOtlpSink({ capture = false } = {}) {
     sink.requests = 0;
     sink.bytes = 0;
     sink.spans = [];
+    sink.spanCount = 0;
   };
   sink.close = () => closeServer(server);
   return sink;

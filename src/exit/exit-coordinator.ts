@@ -23,6 +23,8 @@ export class ExitCoordinator {
   private trackedAtLastFlush = 0;
   /** Set when we end the process ourselves after a timed-out natural-end flush. */
   private exitForcedByUs = false;
+  /** The last chance has been taken (before a re-raised signal, or at `exit`). */
+  private deliveredAtExit = false;
 
   constructor(
     private readonly state: ExitState,
@@ -54,12 +56,17 @@ export class ExitCoordinator {
     void this.flush(this.budgetMs, false);
   }
 
-  /** A signal nobody else handles: flush within the budget, then `then` re-raises it. */
+  /**
+   * A signal nobody else handles: flush within the budget, then `then` re-raises it. The process
+   * then dies of the signal, with no `exit` event: what is still undelivered is sent (within what
+   * is left of the budget) and what is lost is said now, as the `exit` event would have.
+   */
   flushBeforeReRaise(then: () => void): void {
     const budget = this.budgetMs;
     this.ownedDeadline = this.now() + budget;
     void this.flush(budget, true).then((outcome) => {
       logger.debug(`exit: flush before re-raising the signal: ${outcome}`);
+      this.onExit();
       then();
     });
   }
@@ -91,10 +98,11 @@ export class ExitCoordinator {
     });
   }
 
-  /** Node's `exit` event: synchronous, last chance. */
+  /** Node's `exit` event (or a signal about to be re-raised): synchronous, last chance; once. */
   onExit(): void {
     const exporter = this.state.exporter;
-    if (!exporter) return;
+    if (!exporter || this.deliveredAtExit) return;
+    this.deliveredAtExit = true;
     // Past an owned deadline (or after we ended a flush that ran out of time) nothing more is sent,
     // but what is lost is still counted and said.
     const left = this.ownedDeadline !== undefined ? this.ownedDeadline - this.now() : this.budgetMs;

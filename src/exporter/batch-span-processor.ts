@@ -21,6 +21,7 @@ export interface BatchProcessorInternals {
 
 export class AxonPushBatchSpanProcessor extends BatchSpanProcessor {
   readonly #exporter: AxonPushSpanExporter;
+  #senderStarted = false;
 
   constructor(exporter: AxonPushSpanExporter, config: BufferConfig = {}, internals: BatchProcessorInternals = {}) {
     const onDrop = (count: number) => {
@@ -31,6 +32,20 @@ export class AxonPushBatchSpanProcessor extends BatchSpanProcessor {
     const options = { ...config, selfObsMeterProvider: queueFullCounter(onDrop) };
     super(internals.exporterSeenAs ? internals.exporterSeenAs(exporter) : exporter, options);
     this.#exporter = exporter;
+  }
+
+  /**
+   * The first span that ends starts the sender thread, rather than the first export (up to
+   * OTEL_BSP_SCHEDULE_DELAY later): a process that ends soon after, a crash at start-up say, then
+   * finds the thread ready at exit instead of paying its start-up out of the exit budget. An app
+   * that ends no span still never starts it.
+   */
+  override onEnd(span: Parameters<BatchSpanProcessor["onEnd"]>[0]): void {
+    if (!this.#senderStarted) {
+      this.#senderStarted = true;
+      this.#exporter.startSender();
+    }
+    super.onEnd(span);
   }
 
   override async forceFlush(): Promise<void> {

@@ -89,6 +89,11 @@ export class AxonPushSpanExporter implements SpanExporter {
     return this.#lane.where;
   }
 
+  /** @internal starts the sender (its thread, where one can run) before the first hand-over; never throws. */
+  startSender(): void {
+    if (!this.#stopped) this.#lane.start();
+  }
+
   /** @internal the exit path: spans that never reached `export()`, handed over as they are (no waiting). */
   handOverAtExit(spans: readonly ReadableSpan[]): void {
     if (spans.length > 0) this.#handOver(spans);

@@ -7,7 +7,7 @@ import { trace, type TracerProvider } from "@opentelemetry/api";
 import type * as SdkNode from "@opentelemetry/sdk-node";
 import { AxonPushSpanExporter } from "../exporter/index.js";
 import { clientFor, exporterOptionsFor } from "./axonpush-exporter.js";
-import { PendingSpanProcessor } from "../exit/index.js";
+import { DEFAULT_MAX_PENDING_SPANS, PendingSpanProcessor } from "../exit/index.js";
 import { missingRequired } from "../config/resolve.js";
 import type { AxonPushOtelConfig } from "../config/types.js";
 import type { Reporter } from "../config/report.js";
@@ -39,7 +39,9 @@ const signalRequested = (name: string) => Boolean(process.env[name]?.trim());
 
 export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, report: Reporter): void {
   const exporter = createAxonPushExporter(config);
-  const pendingSpans = exporter ? new PendingSpanProcessor({ maxSpans: config.batchProcessor.maxQueueSize }) : undefined;
+  // The batch processor holds up to its queue size, plus one batch it has taken out but not yet handed
+  // over (while the resource's detectors finish): room for both, so no span it still holds is forgotten.
+  const pendingSpans = exporter ? new PendingSpanProcessor({ maxSpans: 2 * (config.batchProcessor.maxQueueSize ?? DEFAULT_MAX_PENDING_SPANS) + 1 }) : undefined;
   const logProcessors = buildLogRecordProcessors(config, exporter);
   const sendLogRecords = logProcessors.processors.length > 0;
   const instrumentations = createInstrumentations(config, { report, sendLogRecords });

@@ -21,7 +21,7 @@ import type { Lane, LaneSeams } from "./lane.js";
 import { cloneableLogBatch, type LogBatch } from "./log-records.js";
 import { formatLossLine, LOG_RECORDS, noLosses, type LossCause, type LossCounts, type LossSignal } from "./losses.js";
 import type { LaneSettings } from "./protocol.js";
-import type { RecordBatch } from "./records.js";
+import type { RecordBatch, ResourceRecord } from "./records.js";
 import { loadSenderModule } from "./sender-module.js";
 import { say, senderThread, type ExitDrainOutcome, type SenderThread } from "./sender-thread.js";
 
@@ -79,6 +79,10 @@ export class SenderLane {
   readonly #beforeExitDrain = new Set<() => void>();
   #exiting = false;
   #stopListening: (() => void)[] = [];
+  /** Every resource described so far (a process has one or two): a lane started later needs them too. */
+  readonly #resources = new Map<number, ResourceRecord>();
+  /** The same for the log records' resources (numbered by their own maker). */
+  readonly #logResources = new Map<number, ResourceRecord>();
 
   constructor(settings: LaneSettings, seams: SenderLaneSeams = {}) {
     this.#settings = settings;
@@ -92,6 +96,15 @@ export class SenderLane {
   get where(): "thread" | "app-thread" | "not-started" {
     if (this.#local) return "app-thread";
     return this.#opened ? "thread" : "not-started";
+  }
+
+  /** Opens the lane on the thread (starting it) ahead of the first hand-over; falls back as a hand-over would. Never throws. */
+  start(): void {
+    try {
+      if (!this.#local && !this.#open()) this.#fallBack();
+    } catch (error) {
+      logger.debug(`could not start the sender: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Spans lost on the app's thread before the sender saw them; cumulative. */
@@ -115,6 +128,7 @@ export class SenderLane {
   }
 
   handOverLogs(batch: LogBatch): void {
+    for (const resource of batch.resources) this.#logResources.set(resource.id, resource);
     const local = this.#local ?? (this.#open() ? undefined : this.#fallBack());
     if (local) {
       local.acceptLogs(batch, this.#takeAppLogLosses());
@@ -155,6 +169,7 @@ export class SenderLane {
   }
 
   handOver(batch: RecordBatch): void {
+    for (const resource of batch.resources) this.#resources.set(resource.id, resource);
     const local = this.#local ?? (this.#open() ? undefined : this.#fallBack());
     const appLosses = this.#takeAppLosses();
     if (local) {
@@ -282,6 +297,9 @@ export class SenderLane {
     };
     const { Lane: LaneClass } = loadSenderModule(this.#thread?.entry);
     this.#local = new LaneClass(this.#settings, seams);
+    // The records to come name resources the dead thread was told about: tell this lane too.
+    if (this.#resources.size > 0) this.#local.accept({ spans: [], resources: [...this.#resources.values()], unreadable: 0 });
+    if (this.#logResources.size > 0) this.#local.acceptLogs({ records: [], resources: [...this.#logResources.values()], unreadable: 0 });
     logger.debug("sending on the app's thread");
     return this.#local;
   }

@@ -144,6 +144,14 @@ export class SenderThread {
     });
   }
 
+  /**
+   * @internal stops the thread as a crash would (its `exit` event follows), for the tests of what
+   * happens then: the lanes fall back to the app's thread and count what it held.
+   */
+  terminate(): void {
+    void this.#running?.worker.terminate();
+  }
+
   /** Called when an exit drain ends without the thread's answer (it could not say what it did not send). */
   onExitUnanswered(listener: () => void): () => void {
     this.#unansweredListeners.add(listener);

@@ -10,6 +10,7 @@ import type { MessagePort } from "node:worker_threads";
 import type { Notice } from "./delivery-reporter.js";
 import { Lane } from "./lane.js";
 import type { FromSender, ToSender } from "./protocol.js";
+import { yieldToTheApp } from "./thread-priority.js";
 
 /** The shared words of a lane's log records (protocol.ts). */
 const LOGS_TAKEN = 2;
@@ -28,6 +29,7 @@ export function runSenderLoop(port: MessagePort, exitSignal: SharedArrayBuffer):
   const post = (message: FromSender) => port.postMessage(message);
   const notice: Notice = (level, line) => post({ type: "notice", level, line });
   routeDiagnostics(notice);
+  yieldToTheApp();
   const exitWord = new Int32Array(exitSignal);
   const lanes = new Map<number, LaneEntry>();
 

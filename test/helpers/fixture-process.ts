@@ -17,6 +17,8 @@ export interface FixtureOptions {
   script: string;
   /** Node flags before the script, e.g. `["--import", "axonpush-otel/register"]`. */
   nodeArgs?: string[];
+  /** Arguments after the script (the fixture's mode, say). */
+  args?: string[];
   /** Added to a clean environment (no inherited AXONPUSH_* / OTEL_* / NODE_OPTIONS). */
   env?: Record<string, string>;
   cwd?: string;
@@ -54,7 +56,7 @@ export function reproduceCommand(options: FixtureOptions): string {
   const env = { OTEL_NODE_RESOURCE_DETECTORS: LOCAL_DETECTORS, ...options.env };
   const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
   const cwd = options.cwd ?? REPO_ROOT;
-  return `cd ${shellQuote(cwd)} && ${assignments.join(" ")} ${shellQuote(options.node ?? "node")} ${[...(options.nodeArgs ?? []), options.script].map(shellQuote).join(" ")}`;
+  return `cd ${shellQuote(cwd)} && ${assignments.join(" ")} ${shellQuote(options.node ?? "node")} ${[...(options.nodeArgs ?? []), options.script, ...(options.args ?? [])].map(shellQuote).join(" ")}`;
 }
 
 const running = new Set<FixtureRun>();
@@ -64,7 +66,7 @@ export async function runFixture(options: FixtureOptions): Promise<FixtureRun> {
   onTestFailed(() => {
     console.error(`\nReproduce with (start a receiver first: npx axonpush-otel dev, and point AXONPUSH_BASE_URL at it):\n  ${command}\n`);
   });
-  const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), resolve(REPO_ROOT, options.script)], {
+  const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), resolve(REPO_ROOT, options.script), ...(options.args ?? [])], {
     cwd: options.cwd ?? REPO_ROOT,
     env: cleanEnvironment(options.env ?? {}),
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,254 @@
+// 10. The sender thread (issue 16): what exporting costs the app's own thread
+// at a fixed request rate, side by side with the official register, whether
+// every span arrives, the highest span rate delivered with nothing lost, and
+// the HTTP client's own floor per request, all in one run.
+//
+// The app (and, for ours, its sender thread) is pinned to core 0; the load
+// generator and the sinks run on the other core. "App thread busy" is the
+// main thread's event-loop utilisation over the measured window; CPU is the
+// whole process's.
+import os from "node:os";
+import { killChild, runToExit, spawnUntilLine } from "./lib/child.mjs";
+import { pickVariants, interleave } from "./startup.mjs";
+import { summarize, fmtSummary, fmt, ratio } from "./lib/stats.mjs";
+import { table } from "./lib/table.mjs";
+
+const SERVERS = {
+  http: { label: "node:http, GET /, 1,500 requests/s", app: "bench/apps/http-app.cjs", path: "/", rate: 1500 },
+  express: { label: "Express 5, GET /users/42, 1,200 requests/s", app: "bench/apps/express-app.cjs", path: "/users/42", rate: 1200 },
+};
+const VARIANT_IDS = ["bare", "oursImport", "oursOtlpImport", "officialImport"];
+const EMIT_RATES = [2_000, 5_000, 10_000, 15_000, 20_000];
+const HARNESS_CORE = os.cpus().length - 1;
+
+const spansAtSinks = (ctx) => ctx.sinks.event.spans + ctx.sinks.otlp.spanCount;
+
+/** Resolves once the sinks' span count has not moved for `quietMs` (or at the deadline). */
+async function settle(ctx, { quietMs = 1_000, deadlineMs = 15_000 } = {}) {
+  const deadline = Date.now() + deadlineMs;
+  let last = spansAtSinks(ctx);
+  let stableSince = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = spansAtSinks(ctx);
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= quietMs) break;
+  }
+  return last;
+}
+
+/** Collects the `marker {json}` lines a child prints after it is ready. */
+function linesOf(child, marker) {
+  const found = [];
+  let buffer = "";
+  child.stdout.on("data", (chunk) => {
+    buffer += chunk;
+    let newline;
+    while ((newline = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      if (line.startsWith(marker)) found.push(JSON.parse(line.slice(marker.length)));
+    }
+  });
+  return found;
+}
+
+async function waitFor(list, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (list.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  return list.shift();
+}
+
+/** Ends the app so every preload flushes: SIGTERM (ours flushes and dies of it; the official register shuts its SDK down). */
+async function flushAndStop(ctx, child) {
+  child.kill("SIGTERM");
+  await settle(ctx);
+  await killChild(child);
+}
+
+async function rateLoad(url, rate, seconds) {
+  const r = await runToExit(["bench/workers/rate-load.mjs", url, String(rate), String(seconds)], {
+    env: process.env,
+    core: HARNESS_CORE,
+    timeoutMs: seconds * 1000 + 30_000,
+  });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH_LOAD "));
+  if (!line) throw new Error(`load generator failed: ${r.stderr.slice(0, 400)}`);
+  return JSON.parse(line.slice("BENCH_LOAD ".length));
+}
+
+/** Spans each variant makes per request of a server, from 50 requests at leisure. */
+async function spansPerRequest(ctx, variant, server) {
+  if (variant.family === "bare") return 0;
+  const { child, payload } = await spawnUntilLine([...variant.args, server.app], { env: variant.env });
+  try {
+    const before = spansAtSinks(ctx);
+    for (let i = 0; i < 50; i++) await (await fetch(`http://127.0.0.1:${payload.port}${server.path}`)).text();
+    await flushAndStop(ctx, child);
+    return (spansAtSinks(ctx) - before) / 50;
+  } finally {
+    await killChild(child);
+  }
+}
+
+async function measureFixed(ctx, variant, server, perRequest, settings) {
+  const { child, payload } = await spawnUntilLine([...variant.args, server.app], { env: { ...variant.env, BENCH_STATS_ON_SIGNAL: "1" } });
+  const stats = linesOf(child, "BENCH_STATS ");
+  try {
+    const url = `http://127.0.0.1:${payload.port}${server.path}`;
+    await rateLoad(url, server.rate, settings.warmup);
+    await settle(ctx, { quietMs: 300, deadlineMs: 3_000 });
+    const before = spansAtSinks(ctx);
+    child.kill("SIGUSR2");
+    const load = await rateLoad(url, server.rate, settings.duration);
+    child.kill("SIGUSR2");
+    const window = await waitFor(stats);
+    await flushAndStop(ctx, child);
+    const received = spansAtSinks(ctx) - before;
+    // The warm-up's last spans may arrive in the window; what the window's requests made is what is expected.
+    const expected = load.total * perRequest;
+    return {
+      elu: window?.elu ?? NaN,
+      cpuS: (window?.cpuMs ?? NaN) / 1000,
+      rps: load.rps,
+      p99: load.p99,
+      errors: load.errors,
+      received,
+      expected,
+      delivered: expected > 0 ? Math.min(received, expected) / expected : NaN,
+    };
+  } finally {
+    await killChild(child);
+  }
+}
+
+/** Ends `rate` spans a second for a few seconds; what share arrived, and how busy the app's thread was. */
+async function measureEmitter(ctx, variant, rate, seconds) {
+  const env = { ...variant.env, EMIT_RATE: String(rate), EMIT_SECONDS: String(seconds) };
+  const { child } = await spawnUntilLine([...variant.args, "bench/apps/span-emitter.cjs"], { env });
+  const emitted = linesOf(child, "BENCH_EMITTED ");
+  try {
+    const before = spansAtSinks(ctx);
+    child.kill("SIGUSR2");
+    const done = await waitFor(emitted, seconds * 1000 + 10_000);
+    await flushAndStop(ctx, child);
+    const received = spansAtSinks(ctx) - before;
+    return { ended: done?.ended ?? NaN, received, delivered: done?.ended ? received / done.ended : NaN, elu: done?.elu ?? NaN };
+  } finally {
+    await killChild(child);
+  }
+}
+
+/** The HTTP client's own cost: the sender's undici stack posting span-sized events to the event sink, nothing else. */
+async function clientFloor(ctx, requests) {
+  const r = await runToExit(["bench/workers/client-floor.mjs", ctx.sinks.event.url, String(requests)], { env: process.env, core: 0, timeoutMs: 120_000 });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH_FLOOR "));
+  if (!line) throw new Error(`client floor failed: ${r.stderr.slice(0, 400)}`);
+  return JSON.parse(line.slice("BENCH_FLOOR ".length));
+}
+
+export async function run(ctx) {
+  const settings = ctx.quick ? { rounds: 1, duration: 4, warmup: 1, emitSeconds: 3 } : { rounds: 3, duration: 8, warmup: 2, emitSeconds: 5 };
+  const variants = pickVariants(ctx, VARIANT_IDS);
+  const fixed = {};
+  for (const [id, server] of Object.entries(SERVERS)) {
+    const perRequest = {};
+    for (const v of variants) perRequest[v.id] = await spansPerRequest(ctx, v, server);
+    ctx.log(id, "spans per request", JSON.stringify(perRequest));
+    const samples = await interleave(variants, settings.rounds, (v) => measureFixed(ctx, v, server, perRequest[v.id], settings));
+    fixed[id] = { perRequest, results: {} };
+    for (const v of variants) {
+      const s = samples[v.id];
+      fixed[id].results[v.id] = {
+        elu: summarize(s.map((x) => x.elu)),
+        cpuS: summarize(s.map((x) => x.cpuS)),
+        rps: summarize(s.map((x) => x.rps)),
+        p99: summarize(s.map((x) => x.p99)),
+        delivered: summarize(s.map((x) => x.delivered)),
+        errors: s.reduce((a, x) => a + x.errors, 0),
+      };
+    }
+    ctx.log(id, JSON.stringify(fixed[id].results));
+  }
+
+  const emitters = variants.filter((v) => v.family !== "bare");
+  const rates = {};
+  for (const v of emitters) {
+    rates[v.id] = [];
+    for (const rate of ctx.quick ? EMIT_RATES.slice(0, 3) : EMIT_RATES) {
+      const r = await measureEmitter(ctx, v, rate, settings.emitSeconds);
+      rates[v.id].push({ rate, ...r });
+      ctx.log("emit", v.id, rate, JSON.stringify(r));
+    }
+  }
+
+  const floor = await clientFloor(ctx, ctx.quick ? 5_000 : 20_000);
+  ctx.log("client floor", JSON.stringify(floor));
+  const data = { settings, fixed, rates, floor };
+  return { data, markdown: render(ctx, data, variants) };
+}
+
+const pct = (x) => (Number.isFinite(x) ? `${fmt(x * 100, 1)}%` : "n/a");
+
+function render(ctx, data, variants) {
+  const { settings, fixed, rates, floor } = data;
+  const out = [];
+  out.push(
+    `Each app (and its sender thread) pinned to core 0; the load generator (autocannon at a fixed rate, 10 connections) and the sinks on the other core. ${settings.warmup} s warm-up, then ${settings.duration} s measured, ${settings.rounds} interleaved rounds. "App thread busy": the main thread's event-loop utilisation over the measured window; "process CPU": user + system time of the whole process (all its threads) in that window; "spans delivered": spans at the sinks over the spans the window's requests made (spans per request counted first, at leisure). Both preloads started with \`--import\`; the official register exports OTLP/protobuf with its defaults.`,
+  );
+  if (!ctx.ours.available) out.push(`\n**Ours: not measured** — ${ctx.ours.reason}.`);
+  for (const [id, server] of Object.entries(SERVERS)) {
+    const { perRequest, results: r } = fixed[id];
+    const official = r.officialImport;
+    const rows = variants.map((v) => [
+      v.label,
+      fmt(perRequest[v.id], 0),
+      fmtSummary(r[v.id].elu, 2),
+      official && v.family === "ours" ? ratio(r[v.id].elu.median, official.elu.median) : "",
+      fmtSummary(r[v.id].cpuS, 2),
+      fmtSummary(r[v.id].rps, 0),
+      fmtSummary(r[v.id].p99, 0),
+      v.family === "bare" ? "" : pct(r[v.id].delivered.min),
+      String(r[v.id].errors),
+    ]);
+    out.push(`\n#### ${server.label}\n`);
+    out.push(table(["variant", "spans/request", "app thread busy", "× official", `process CPU, ${settings.duration} s`, "requests/s reached", "p99 latency ms", "spans delivered (worst round)", "errors"], rows));
+  }
+  out.push(`\n#### Spans ended at a fixed rate (manual spans, ${settings.emitSeconds} s each): share delivered, app thread busy\n`);
+  const emitters = variants.filter((v) => rates[v.id]);
+  const rateRows = (rates[emitters[0]?.id] ?? []).map((row, i) => [
+    `${fmt(row.rate, 0)} spans/s`,
+    ...emitters.map((v) => `${pct(rates[v.id][i].delivered)}, busy ${fmt(rates[v.id][i].elu, 2)}`),
+  ]);
+  out.push(table(["rate", ...emitters.map((v) => v.label)], rateRows));
+  for (const v of emitters) {
+    const best = rates[v.id].filter((row) => row.delivered >= 0.9999).map((row) => row.rate);
+    out.push(`\n${v.label}: highest rate with every span delivered: ${best.length ? `${fmt(Math.max(...best), 0)} spans/s` : "none of those tried"}.`);
+  }
+  out.push(
+    `\n#### The HTTP client's floor\n\nundici's pool, as the sender uses it, alone in a process on core 0, posting span-sized events to the event sink with 8 in flight: ${fmt(floor.cpuUsPerRequest, 1)} µs of CPU per request (${fmt(floor.requests, 0)} requests, ${fmt(floor.rps, 0)}/s).`,
+  );
+  const e = fixed.http.results;
+  if (e.oursImport && e.bare) {
+    const perSpan = ((e.oursImport.cpuS.median - e.bare.cpuS.median) * 1e6) / (SERVERS.http.rate * settings.duration * fixed.http.perRequest.oursImport);
+    out.push(
+      `\nWhole-process CPU per exported span, events transport, node:http at ${fmt(SERVERS.http.rate, 0)}/s (ours minus bare, medians): ${fmt(perSpan, 1)} µs, ${fmt(perSpan / floor.cpuUsPerRequest, 2)}× the client's floor (target ≤ 1.5×).`,
+    );
+  }
+  return out.join("\n");
+}
+
+export function headline(data) {
+  const lines = [];
+  for (const [id, server] of Object.entries(SERVERS)) {
+    const r = data.fixed?.[id]?.results;
+    if (!r?.officialImport) continue;
+    const parts = ["oursImport", "oursOtlpImport"]
+      .filter((k) => r[k])
+      .map((k) => `${k === "oursImport" ? "events" : "otlp"} ${ratio(r[k].elu.median, r.officialImport.elu.median)} (${pct(r[k].delivered.min)} delivered)`);
+    lines.push(`App thread busy at ${server.label}, ours ÷ official (target ≤ 0.80×): ${parts.join(", ")}.`);
+  }
+  return lines;
+}

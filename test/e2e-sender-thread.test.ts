@@ -1,0 +1,183 @@
+// The sender thread, end to end under `--require` / `--import axonpush-otel/register`
+// against the strict receiver: started only when there is something to send; sending
+// falls back to the app's thread where no thread may run (the permission model) or once
+// it died, and what it held is said; every lost span is said with its cause and the
+// variable that would help; the standard proxy variables and NODE_EXTRA_CA_CERTS are
+// honoured; and at a fixed request rate every span arrives.
+import autocannon from "autocannon";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
+import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
+import { startForwardProxy, type ForwardProxy } from "./helpers/forward-proxy.js";
+import { runToEnd } from "./helpers/run-to-end.js";
+import { useSuiteReceiver } from "./helpers/suite-receiver.js";
+import { startTlsFront, type TlsFront } from "./helpers/tls-front.js";
+
+const APP = "fixtures/sender/app.cjs";
+const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT, afterEachTest: killAllFixtures });
+
+/** The permission model's flag on this Node: `--permission` from 22.13 / 23.5, `--experimental-permission` before. */
+const PERMISSION_FLAG = (() => {
+  const [major, minor] = process.versions.node.split(".").map(Number) as [number, number];
+  return major > 23 || (major === 23 && minor >= 5) || (major === 22 && minor >= 13) ? "--permission" : "--experimental-permission";
+})();
+
+/** The loss lines our preload printed (as process warnings, or written directly at exit). */
+const lossLines = (stderr: string) => stderr.split("\n").filter((line) => /AxonPushWarning: .* not delivered /.test(line));
+
+describe("the sender thread starts lazily", () => {
+  it("an app that ends no span never starts it", async () => {
+    const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env: axonpushEnv(receiver.url), args: ["idle"] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.result).toEqual({ thread: "not-started" });
+    expect(receiver.requestCount).toBe(0);
+  });
+
+  it("an app that ends spans starts it, and still ends by itself with them delivered", async () => {
+    const run = await runToEnd(APP, { nodeArgs: ["--import", "axonpush-otel/register"], env: axonpushEnv(receiver.url), args: ["work"] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.result).toEqual({ thread: "running" });
+    expect(receiver.spans().map((s) => s.name).sort()).toEqual(["work-0", "work-1", "work-2"]);
+  });
+});
+
+describe("where no thread can run, or once it died", () => {
+  it(`the permission model without --allow-worker (${PERMISSION_FLAG}): spans are sent from the app's thread, the app runs as without us`, async () => {
+    // Where the permission model also guards the network (Node 25+), the app may use it; workers stay denied.
+    const flags = [PERMISSION_FLAG, "--allow-fs-read=*", ...(process.allowedNodeEnvironmentFlags.has("--allow-net") ? ["--allow-net"] : [])];
+    const [plain, traced] = await Promise.all([
+      runToEnd(APP, { nodeArgs: flags, args: ["work"] }),
+      runToEnd(APP, { nodeArgs: [...flags, "--require", "axonpush-otel/register"], env: axonpushEnv(receiver.url), args: ["work"] }),
+    ]);
+    expect([traced.code, traced.signal]).toEqual([plain.code, plain.signal]);
+    expect(traced.stdout).toBe(plain.stdout.replace('"thread":"none"', '"thread":"unavailable"'));
+    expect(traced.result).toEqual({ thread: "unavailable" });
+    // Node's own warning about the permission model, with each process's pid: nothing else.
+    const withoutPid = (text: string) => text.replace(/\(node:\d+\)/g, "(node:PID)");
+    expect(withoutPid(traced.stderr)).toBe(withoutPid(plain.stderr));
+    expect(receiver.spans().map((s) => s.name).sort()).toEqual(["work-0", "work-1", "work-2"]);
+  });
+
+  it("the thread dies holding spans: later spans go from the app's thread, the held ones are counted and said", async () => {
+    // The first two events hang: the thread holds them when it dies.
+    receiver.failNext({ hang: true, times: 2 });
+    const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env: axonpushEnv(receiver.url), args: ["sender-dies"] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.result).toEqual({ before: "running", after: "gone" });
+    expect(receiver.spans().map((s) => s.name).sort()).toEqual(["after-0", "after-1", "after-2"]);
+    // The app's thread learned the resource the dead thread had been told about.
+    const resource = receiver.spans()[0]!.resource;
+    expect(resource["service.name"]).not.toBe("unknown_service:node");
+    expect(resource["process.pid"]).toMatch(/^\d+$/);
+    expect(lossLines(run.stderr)).toEqual([
+      expect.stringMatching(/AxonPushWarning: 2 spans not delivered (in the last \d+ s|before exit): 2 held by the sender thread when it stopped$/),
+    ]);
+  });
+});
+
+describe("no span lost without a word", () => {
+  it("the batch processor's full queue (OTEL_BSP_MAX_QUEUE_SIZE): every span is delivered or counted, the line names the variable", async () => {
+    const env = axonpushEnv(receiver.url, { OTEL_BSP_MAX_QUEUE_SIZE: "50", FIXTURE_SPANS: "1000" });
+    const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env, args: ["burst"] });
+    expect(run.code, run.stderr).toBe(0);
+    const lines = lossLines(run.stderr);
+    expect(lines).toHaveLength(1);
+    const [, lost, byCause] = /(\d+) spans not delivered before exit: (\d+) batch queue full \(OTEL_BSP_MAX_QUEUE_SIZE\)$/.exec(lines[0]!) ?? [];
+    expect(Number(byCause)).toBe(Number(lost));
+    expect(receiver.spans().length + Number(lost)).toBe(1000);
+    expect(receiver.spans().length).toBeGreaterThanOrEqual(50);
+  });
+
+  it("the sender's full queue (AXONPUSH_QUEUE_SIZE) behind a slow backend: every span is delivered or counted", async () => {
+    receiver.failNext({ delayMs: 300, times: 20 });
+    const env = axonpushEnv(receiver.url, { AXONPUSH_QUEUE_SIZE: "20", FIXTURE_SPANS: "300", AXONPUSH_SHUTDOWN_TIMEOUT_MS: "10000" });
+    const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env, args: ["work"] });
+    expect(run.code, run.stderr).toBe(0);
+    const counted = lossLines(run.stderr).map((line) => /: (\d+) sender queue full \(AXONPUSH_QUEUE_SIZE\)/.exec(line)?.[1]);
+    expect(counted.every((count) => count !== undefined)).toBe(true);
+    const lost = counted.reduce((sum, count) => sum + Number(count), 0);
+    expect(lost).toBeGreaterThan(0);
+    expect(receiver.spans().length + lost).toBe(300);
+  });
+});
+
+describe("the way out", () => {
+  let proxy: ForwardProxy;
+  beforeAll(async () => {
+    proxy = await startForwardProxy();
+  });
+  afterAll(async () => {
+    await proxy.close();
+  });
+
+  it("HTTP_PROXY is honoured: the spans go through the proxy", async () => {
+    proxy.tunnels.length = 0;
+    const env = axonpushEnv(receiver.url, { HTTP_PROXY: proxy.url });
+    const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env, args: ["work"] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(receiver.spans()).toHaveLength(3);
+    expect(proxy.tunnels.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(receiver.url).host]));
+  });
+
+  it("NO_PROXY is respected: the receiver's host is reached directly", async () => {
+    proxy.tunnels.length = 0;
+    const env = axonpushEnv(receiver.url, { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1" });
+    const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env, args: ["work"] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(receiver.spans()).toHaveLength(3);
+    expect(proxy.tunnels).toEqual([]);
+  });
+});
+
+describe("HTTPS with a CA of one's own (NODE_EXTRA_CA_CERTS)", () => {
+  let front: TlsFront;
+  beforeAll(async () => {
+    front = await startTlsFront(receiver.url);
+  });
+  afterAll(async () => {
+    await front.close();
+  });
+
+  it("delivers over TLS when the CA is given", async () => {
+    const env = axonpushEnv(front.url, { NODE_EXTRA_CA_CERTS: front.caFile });
+    const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env, args: ["work"] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(receiver.spans().map((s) => s.name).sort()).toEqual(["work-0", "work-1", "work-2"]);
+  });
+
+  it("refuses an unknown CA, and says the spans were not delivered", async () => {
+    const env = axonpushEnv(front.url, { AXONPUSH_MAX_RETRIES: "0" });
+    const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env, args: ["work"] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(receiver.spans()).toEqual([]);
+    expect(lossLines(run.stderr)).toEqual([expect.stringMatching(/3 spans not delivered .*: 3 not delivered after retries .*\(connection error: [A-Z_]*(CERT|SIGNATURE|ISSUER)[A-Z_]*\)$/)]);
+  });
+});
+
+describe.each(["events", "otlp"] as const)("at a fixed request rate (%s transport)", (transport) => {
+  let fixed: LocalReceiver;
+  beforeAll(async () => {
+    fixed = await startLocalReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT });
+  });
+  afterAll(async () => {
+    await fixed.close();
+  });
+
+  it("every request's span arrives, none twice", async () => {
+    const app = await runFixture({
+      script: "fixtures/cjs-http/app.cjs",
+      nodeArgs: ["--require", "axonpush-otel/register"],
+      env: axonpushEnv(fixed.url, { AXONPUSH_TRANSPORT: transport }),
+    });
+    // 1,000 requests a second for two seconds: the rate of the issue's measurements, halved for a test.
+    const result = await autocannon({ url: `http://127.0.0.1:${app.port}/inner`, connections: 10, overallRate: 1000, amount: 2000 });
+    expect(result.non2xx + result.errors).toBe(0);
+    const served = result.requests.total;
+    await fixed.waitForSpans((spans) => spans.filter((s) => s.kind === "SERVER").length >= served, 15_000);
+    const server = fixed.spans().filter((s) => s.kind === "SERVER");
+    expect(server).toHaveLength(served);
+    expect(new Set(server.map((s) => s.spanId)).size).toBe(served);
+    expect(fixed.rejections).toEqual([]);
+  });
+});
