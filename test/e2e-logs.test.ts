@@ -189,6 +189,23 @@ describe("switches", () => {
   });
 });
 
+describe("where no sender thread can run", () => {
+  it("(the permission model without --allow-worker) the records are sent from the app's thread", async () => {
+    const [major, minor] = process.versions.node.split(".").map(Number) as [number, number];
+    const permission = major > 23 || (major === 23 && minor >= 5) || (major === 22 && minor >= 13) ? "--permission" : "--experimental-permission";
+    // The network is guarded on Node 25+ only. A CommonJS app: the ES module loader's thread is denied too.
+    const flags = [permission, "--allow-fs-read=*", ...(process.allowedNodeEnvironmentFlags.has("--allow-net") ? ["--allow-net"] : [])];
+    const app = await runFixture({ script: "fixtures/logs/require-app.cjs", nodeArgs: [...flags, "--require", "axonpush-otel/register"], env: axonpushEnv(receiver.url) });
+    await get(app, "/work");
+    const trace = await waitForTrace(receiver, (s) => s.kind === "SERVER", 1);
+    const logs = await receiver.waitForLogs(2);
+    await app.kill();
+    expect(byBody(logs, "user 42 loaded")[0]).toMatchObject({ traceId: trace[0]!.traceId, parentSpanId: trace[0]!.spanId, identifier: "orders" });
+    expect(byBody(logs, "orders service starting")[0]!.parentSpanId).toBeUndefined();
+    expect(logs.map((log) => log.resource["service.name"])).toEqual(["fixture-logs", "fixture-logs"]);
+  });
+});
+
 describe("no log about a log", () => {
   it("our own warning (records lost), printed by Node through console.error, never becomes a record", async () => {
     // One record of room: the request's three records overflow it, and the warning saying so is printed
