@@ -16,12 +16,12 @@ import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { AxonPushClient } from "../client.js";
 import { logger } from "../diag.js";
-import type { LogBatch } from "../sender/log-records.js";
 import type { LossCause } from "../sender/losses.js";
 import { proxySettingsFrom } from "../sender/proxy-settings.js";
 import { RecordMaker } from "../sender/records.js";
 import { SenderLane, type SenderLaneSeams } from "../sender/sender-lane.js";
 import type { ExitDrainOutcome } from "../sender/sender-thread.js";
+import { registerLogSink } from "./log-sink.js";
 import { resolveExporterSettings, type AxonPushSpanExporterOptions, type ExporterSettings } from "./options.js";
 import { settlesWithin } from "./settles-within.js";
 
@@ -53,6 +53,18 @@ export class AxonPushSpanExporter implements SpanExporter {
       { client: this.client.toOptions(), exporter: this.#settings, proxy: proxySettingsFrom(), debug: internals.debug ?? false },
       internals,
     );
+    // Log records (AxonPushLogRecordProcessor) go through this exporter's sender, on their own budget.
+    const lane = this.#lane;
+    registerLogSink(this, {
+      handOverLogs: (batch) => {
+        if (this.#stopped) lane.countLogLoss("shutdown", batch.records.length + batch.unreadable);
+        else lane.handOverLogs(batch);
+      },
+      countLogLoss: (cause, count) => lane.countLogLoss(cause, count),
+      logQueueSize: this.#settings.maxLogQueueSize,
+      onHandOverBuffered: (hook) => lane.onHandOverBuffered(hook),
+      forceFlush: () => this.forceFlush(),
+    });
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -112,30 +124,6 @@ export class AxonPushSpanExporter implements SpanExporter {
   /** @internal spans lost on the app's thread before the exporter saw them (the batch processor's full queue). */
   countLoss(cause: LossCause, count: number): void {
     this.#lane.countLoss(cause, count);
-  }
-
-  /** @internal log records (AxonPushLogRecordProcessor): sent by this exporter's sender, on their own budget. */
-  handOverLogs(batch: LogBatch): void {
-    if (this.#stopped) {
-      this.#lane.countLogLoss("shutdown", batch.records.length + batch.unreadable);
-      return;
-    }
-    this.#lane.handOverLogs(batch);
-  }
-
-  /** @internal log records lost on the app's thread before they were handed over. */
-  countLogLoss(cause: LossCause, count: number): void {
-    this.#lane.countLogLoss(cause, count);
-  }
-
-  /** @internal AXONPUSH_LOG_QUEUE_SIZE, the exporter option `maxLogQueueSize`. */
-  get logQueueSize(): number {
-    return this.#settings.maxLogQueueSize;
-  }
-
-  /** @internal `hook` runs before every flush and exit drain of this exporter's sender (a log buffer hands over); returns its removal. */
-  onHandOverBuffered(hook: () => void): () => void {
-    return this.#lane.onHandOverBuffered(hook);
   }
 
   #handOver(spans: readonly ReadableSpan[]): void {

@@ -5,7 +5,7 @@
  * record at once (log-records.ts: a few fields copied by reference, no JSON,
  * no HTTP) and kept until the end of the current turn of the event loop;
  * then the turn's records cross to the sender in one message, through the
- * span exporter they share a sender with (`exporter.handOverLogs`). A busy
+ * span exporter they share a sender with (its log sink, log-sink.ts). A busy
  * turn hands over every `batchSize` records, so nothing here grows: past
  * that, the sender's own bound (AXONPUSH_LOG_QUEUE_SIZE) decides, and
  * counts what it cannot take.
@@ -16,25 +16,21 @@
  * into a logger.
  */
 import type { Context } from "@opentelemetry/api";
-import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import { logger } from "../diag.js";
-import type { LossCause } from "../sender/losses.js";
+import type { AxonPushSpanExporter } from "../exporter/exporter.js";
+import { logSinkOf, type LogSink } from "../exporter/log-sink.js";
 import { LogRecordMaker, type EmittedLogRecord, type LogBatch, type LogRecordRecord } from "../sender/log-records.js";
 import type { ResourceRecord } from "../sender/records.js";
-
-/** What the processor needs of the span exporter whose sender it shares (AxonPushSpanExporter). */
-export interface LogSink {
-  handOverLogs(batch: LogBatch): void;
-  countLogLoss(cause: LossCause, count: number): void;
-  readonly logQueueSize: number;
-  onHandOverBuffered(hook: () => void): () => void;
-  forceFlush(): Promise<void>;
-}
 
 /** Records per message at most: a few hundred kilobytes, like a span batch. */
 export const LOG_HAND_OVER_BATCH = 512;
 
-export class AxonPushLogRecordProcessor implements LogRecordProcessor {
+/**
+ * A `LogRecordProcessor` of @opentelemetry/sdk-logs, by shape: its types are
+ * not imported, so the package's declarations need no copy of the logs SDK's
+ * (test/logs-lane.test.ts gives it to a LoggerProvider, which checks it).
+ */
+export class AxonPushLogRecordProcessor {
   readonly #sink: LogSink;
   readonly #maker = new LogRecordMaker();
   readonly #batchSize: number;
@@ -45,7 +41,10 @@ export class AxonPushLogRecordProcessor implements LogRecordProcessor {
   #stopped = false;
   readonly #stopListening: (() => void)[] = [];
 
-  constructor(sink: LogSink) {
+  /** `exporter`: the AxonPushSpanExporter whose sender (and connections) the records share. */
+  constructor(exporter: AxonPushSpanExporter) {
+    const sink = logSinkOf(exporter);
+    if (!sink) throw new TypeError("AxonPushLogRecordProcessor needs an AxonPushSpanExporter: new AxonPushLogRecordProcessor(exporter)");
     this.#sink = sink;
     this.#batchSize = Math.max(1, Math.min(LOG_HAND_OVER_BATCH, sink.logQueueSize));
     this.#stopListening.push(sink.onHandOverBuffered(() => this.handOverNow()));
@@ -55,13 +54,13 @@ export class AxonPushLogRecordProcessor implements LogRecordProcessor {
     this.#stopListening.push(() => process.removeListener("exit", atExit));
   }
 
-  onEmit(record: ReadWriteLogRecord, _context?: Context): void {
+  onEmit(record: EmittedLogRecord, _context?: Context): void {
     if (this.#stopped) {
       this.#sink.countLogLoss("shutdown", 1);
       return;
     }
     try {
-      this.#records.push(this.#maker.toRecord(record as unknown as EmittedLogRecord, this.#resources));
+      this.#records.push(this.#maker.toRecord(record, this.#resources));
     } catch {
       // Not a log record the SDK made: counted, never thrown into the logger.
       this.#unreadable += 1;
