@@ -32,7 +32,10 @@ const preloadBundle: Options = {
 };
 
 /**
- * In the sender bundle, the OTLP serializer's one import of @opentelemetry/core
+ * In the sender bundle, the OTLP serializers' imports of @opentelemetry/core
+ * and @opentelemetry/api-logs get stand-ins (src/sender/core-for-transformer.ts,
+ * api-logs-for-transformer.ts). For core:
+ * the OTLP serializer's one import of @opentelemetry/core
  * (for a function only used without BigInt) gets src/sender/core-for-transformer.ts:
  * core would bring the semantic conventions, nearly half the bundle. Only that
  * importer is redirected; any other import of core fails the build instead of
@@ -47,6 +50,13 @@ function coreForTransformerPlugin(): Plugin {
           return { path: fileURLToPath(new URL("./src/sender/core-for-transformer.ts", import.meta.url)) };
         }
         return { errors: [{ text: `the sender bundle must not load @opentelemetry/core (imported by ${args.importer})` }] };
+      });
+      // The logs serializer's one use of @opentelemetry/api-logs: SeverityNumber.UNSPECIFIED.
+      build.onResolve({ filter: /^@opentelemetry\/api-logs$/ }, (args) => {
+        if (/otlp-transformer[\\/]build[\\/]src[\\/]logs[\\/]protobuf[\\/]logs-serializer\.js$/.test(args.importer)) {
+          return { path: fileURLToPath(new URL("./src/sender/api-logs-for-transformer.ts", import.meta.url)) };
+        }
+        return { errors: [{ text: `the sender bundle must not load @opentelemetry/api-logs (imported by ${args.importer})` }] };
       });
     },
   };

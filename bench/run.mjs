@@ -23,6 +23,7 @@ const BENCHMARKS = {
   frameworks: { title: "8. Framework spans per request", module: "./frameworks.mjs" },
   esmHooks: { title: "9. ES module hooks: in-thread against the loader thread", module: "./esm-hooks.mjs" },
   sender: { title: "10. The sender thread: the app's thread at a fixed load, every span delivered", module: "./sender.mjs" },
+  logs: { title: "11. Log records: cost per record on the app's thread", module: "./logs.mjs" },
 };
 
 const argv = process.argv.slice(2);

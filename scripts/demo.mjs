@@ -2,8 +2,9 @@
 // 1. starts `axonpush-otel dev` (the local receiver, imitating the current AxonPush API, go, and printing spans),
 // 2. runs `axonpush-otel check` against it, as a new user would first,
 // 3. runs the Express fixture under `node --import axonpush-otel/register`, pointed at it with the key alone,
-// 4. sends it a few requests (one of them from a Kubernetes probe, which is left out of the traces),
-//    lets the spans arrive and be printed, then stops everything.
+// 4. sends it a few requests (one logs with pino inside the request, one comes from a Kubernetes probe,
+//    which is left out of the traces), lets the spans and log records arrive and be printed (each record
+//    inside its trace, under the span it was written in), then stops everything.
 // Everything listens on 127.0.0.1 and the script ends by itself.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -77,7 +78,8 @@ async function main() {
   app.stdout.setEncoding("utf8");
   const [, port] = await waitForLine(app.stdout, /READY (\d+)/, "app");
 
-  for (const path of ["/chain", "/fail"]) {
+  // /log writes a pino line inside the request: it arrives as an app.log event, printed in its trace.
+  for (const path of ["/chain", "/log", "/fail"]) {
     const response = await fetch(`http://127.0.0.1:${port}${path}`);
     say(`GET ${path} -> ${response.status} ${await response.text()}`);
   }
@@ -93,7 +95,7 @@ async function main() {
   receiver.kill("SIGINT");
   await once(receiver, "exit");
   if (refusals > 0) throw new Error(`the receiver refused ${refusals} request(s) (printed above)`);
-  say("done: each span above is one app.span event, as the current AxonPush API (go) would receive it");
+  say("done: each span above is one app.span event, each log line (·) one app.log event, as the current AxonPush API (go) would receive them");
 }
 
 main().catch((error) => {

@@ -104,6 +104,18 @@ function bundledLazyRequire(): string {
 }
 
 /**
+ * `winston-transport` for @opentelemetry/winston-transport, which is first
+ * required when the app configures a winston logger: resolved from the
+ * winston the app loaded (its `logger.js` is in the require cache by then),
+ * so any package manager's layout finds the copy winston itself uses.
+ */
+const APP_WINSTON_TRANSPORT = [
+  'const { createRequire } = require("node:module");',
+  "const logger = Object.keys(require.cache).find((file) => /[\\\\/]winston[\\\\/]lib[\\\\/]winston[\\\\/]logger\\.js$/.test(file));",
+  "module.exports = createRequire(logger ?? __filename)(\"winston-transport\");",
+].join("\n");
+
+/**
  * For dist/lazy/*.cjs. Shared packages come from the boot bundle; one
  * instrumentation never bundles another's package, and deferred modules
  * requiring each other stay inside modules.cjs. Our fixes to upstream
@@ -116,6 +128,12 @@ export function lazyPiecesPlugin(): Plugin {
       applyInstrumentationPatches(build, ROOT);
       build.onResolve({ filter: exactly([`../${BOOT_BUNDLE}`]) }, (args) => ({ path: args.path, external: true }));
       build.onResolve({ filter: exactly(SHARED_MODULE_NAMES) }, (args) => ({ path: args.path, namespace: "axonpush-shared" }));
+      // winston's transport base class comes from the app's winston (it depends on it), not a copy of
+      // our own: the same class winston checks its transports against, and no second readable-stream.
+      build.onResolve({ filter: /^winston-transport$/ }, (args) =>
+        /[\\/]@opentelemetry[\\/]winston-transport[\\/]/.test(args.importer) ? { path: args.path, namespace: "axonpush-app-winston" } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "axonpush-app-winston" }, () => ({ contents: APP_WINSTON_TRANSPORT, loader: "js" }));
       build.onLoad({ filter: /.*/, namespace: "axonpush-shared" }, (args) => ({
         contents: `module.exports = require("../${BOOT_BUNDLE}").sharedModule(${JSON.stringify(args.path)});`,
         loader: "js",

@@ -8,6 +8,7 @@ export type {
   LocalReceiver,
   LocalReceiverOptions,
   ReceivedEvent,
+  ReceivedLog,
   ReceivedSpan,
   Rejection,
 } from "./receiver/index.js";
@@ -19,3 +20,4 @@ export { start } from "./start.js";
 export type { AxonPushOtelHandle, StartOptions } from "./start.js";
 export { flushAfterInvocation } from "./serverless.js";
 export type { FlushAfterInvocationOptions } from "./serverless.js";
+export { AxonPushLogRecordProcessor } from "./logs/log-record-processor.js";

@@ -17,9 +17,10 @@ const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
 const records = readBundleRecords();
 const LIBRARY_OUTPUTS = ["dist/index.cjs", "dist/index.js"];
 // An import esbuild could not resolve at build time can only be a guarded
-// optional one (a plain import of a missing package fails the build), such
-// as instrumentation-winston's try/catch require of
-// @opentelemetry/winston-transport: never installed, before or now.
+// optional one (a plain import of a missing package fails the build), never
+// installed, before or now. (instrumentation-winston's try/catch require of
+// @opentelemetry/winston-transport was one; it is bundled since log records
+// are sent.)
 const installedHere = (name: string) => existsSync(join(REPO, "node_modules", name, "package.json"));
 const external = new Map([...externalPackages(records)].filter(([name]) => installedHere(name)));
 const bundledNames = new Set(

@@ -59,7 +59,8 @@ describe("multiple exporters", () => {
       OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders,
       OTEL_METRIC_EXPORT_INTERVAL: "100",
     });
-    const otherSignals = () => receiver.rejections.filter((r) => /\/v1\/(metrics|logs)/.test(r.message));
+    // The receiver serves /v1/logs (and answers /v1/metrics 404): every try is seen.
+    const otherSignals = () => receiver.tries.filter((t) => /^\/v1\/(metrics|logs)$/.test(t.path));
 
     const quiet = await runFixture({ script: "fixtures/cjs-http/app.cjs", nodeArgs: ["--require", "axonpush-otel/register"], env });
     await fetch(`http://127.0.0.1:${quiet.port}/outer`);
@@ -69,9 +70,27 @@ describe("multiple exporters", () => {
     await quiet.kill();
     receiver.reset();
 
-    // The same run with metrics asked for does post them (the receiver has no /v1/metrics: 404s).
+    // The same run with metrics asked for does post them.
     const asked = await runFixture({ script: "fixtures/cjs-http/app.cjs", nodeArgs: ["--require", "axonpush-otel/register"], env: { ...env, OTEL_METRICS_EXPORTER: "otlp" } });
     await fetch(`http://127.0.0.1:${asked.port}/outer`);
     await expect.poll(() => otherSignals().length, { timeout: 10_000 }).toBeGreaterThan(0);
+  });
+
+  it("OTEL_LOGS_EXPORTER=otlp sends each log record to the OTLP endpoint too, beside the app.log events", async () => {
+    const app = await runFixture({
+      script: "fixtures/logs/app.mjs",
+      nodeArgs: ["--import", "axonpush-otel/register"],
+      env: axonpushEnv(receiver.url, {
+        OTEL_LOGS_EXPORTER: "otlp",
+        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${receiver.url}/v1/logs`,
+        OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders,
+        OTEL_BLRP_SCHEDULE_DELAY: "50",
+      }),
+    });
+    await fetch(`http://127.0.0.1:${app.port}/work`);
+    const bodies = ["orders service starting", "winston ready", "bunyan ready", "user 42 loaded", "cache miss", "slow query"];
+    const logs = await receiver.waitForLogs((all) => ["event", "otlp"].every((via) => all.filter((log) => log.via === via).length >= 6), 15_000);
+    for (const via of ["event", "otlp"]) expect(logs.filter((log) => log.via === via).map((log) => log.body).sort(), via).toEqual([...bodies].sort());
+    expect(receiver.rejections).toEqual([]);
   });
 });

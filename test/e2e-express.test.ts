@@ -94,7 +94,7 @@ describe.each(TRANSPORTS)("ESM Express app under --import ($name transport)", (t
       .split("\n")
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .find((entry) => entry.msg === "handled")!;
+      .find((entry) => entry.msg === "user 42 loaded")!;
     expect(line).toMatchObject({ route: "/log", trace_id: trace[0]!.traceId, trace_flags: "01" });
     expect(trace.map((s) => s.spanId)).toContain(line.span_id);
   });

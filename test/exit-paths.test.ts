@@ -142,33 +142,84 @@ describe("process.exit(code)", () => {
 });
 
 describe("uncaught exception and unhandled rejection", () => {
-  it("delivers the spans; exit code and printed error are Node's own", async () => {
+  it("delivers the spans and one FATAL record of the error; exit code and printed error are Node's own", async () => {
     const { reference, traced } = await runWithAndWithout({ mode: "crash", receiverUrl: receiver.url });
     expect(reference.code).toBe(1);
     expectSameEnding(traced, reference);
     expect(reference.stderr).toContain("Error: fixture crash");
     expect(traced.stderr).toBe(reference.stderr);
     expect(spanNames()).toEqual(["crash.step", "crash.work"]);
+    expect(receiver.logs()).toEqual([
+      expect.objectContaining({
+        severityNumber: 21,
+        severityText: "FATAL",
+        body: "Uncaught exception: Error: fixture crash",
+        identifier: "uncaughtException",
+        framework: "node",
+        attributes: {
+          "exception.type": "Error",
+          "exception.message": "fixture crash",
+          "exception.stacktrace": expect.stringMatching(/^Error: fixture crash\n {4}at /),
+          "crash.origin": "uncaughtException",
+        },
+        resource: expect.objectContaining({ "service.name": "exit-fixture" }),
+      }),
+    ]);
+    // Thrown from a timer outside any span: a trace of its own.
+    expect(receiver.logs()[0]!.parentSpanId).toBeUndefined();
     expectWithinBudget(traced);
   });
 
-  it("an unhandled rejection ends the same way, spans delivered", async () => {
+  it("an unhandled rejection ends the same way, spans and one FATAL record delivered", async () => {
     const { reference, traced } = await runWithAndWithout({ mode: "rejection", receiverUrl: receiver.url });
     expectSameEnding(traced, reference);
     expect(traced.stderr).toBe(reference.stderr);
     expect(spanNames()).toEqual(["rejection.step", "rejection.work"]);
+    expect(receiver.logs()).toEqual([
+      expect.objectContaining({
+        severityText: "FATAL",
+        body: "Unhandled rejection: Error: fixture rejection",
+        identifier: "unhandledRejection",
+        attributes: expect.objectContaining({ "exception.message": "fixture rejection", "crash.origin": "unhandledRejection" }),
+      }),
+    ]);
     expectWithinBudget(traced);
+  });
+
+  it.each([
+    ["crash-in-span", "Uncaught exception: TypeError: cannot read the order"],
+    ["rejection-in-span", "Unhandled rejection: RangeError: quota exceeded"],
+  ])("%s: the FATAL record sits in the trace of the span that was active", async (mode, body) => {
+    const { reference, traced } = await runWithAndWithout({ mode, receiverUrl: receiver.url });
+    expectSameEnding(traced, reference);
+    expect(traced.stderr).toBe(reference.stderr);
+    const [, traceId, spanId] = /TRACE (\w+) (\w+)/.exec(traced.stdout)!;
+    expect(receiver.logs()).toEqual([expect.objectContaining({ body, traceId, parentSpanId: spanId })]);
+    expectWithinBudget(traced);
+  });
+
+  it("an app that handles uncaught exceptions itself keeps its behaviour, and no crash record is sent", async () => {
+    const { reference, traced } = await runWithAndWithout({ mode: "crash-handled", receiverUrl: receiver.url });
+    expect(reference.code).toBe(6);
+    expectSameEnding(traced, reference);
+    expect(traced.stdout.replace(/EVENT \d+/, "EVENT")).toBe(reference.stdout.replace(/EVENT \d+/, "EVENT"));
+    expect(traced.stderr).toBe(reference.stderr);
+    expect(spanNames()).toEqual(["crash-handled.step", "crash-handled.work"]);
+    expect(receiver.logs()).toEqual([]);
   });
 
   it("a crash ends within the budget when the backend never answers", async () => {
     receiverHangs();
     const { reference, traced } = await runWithAndWithout({ mode: "crash", receiverUrl: receiver.url });
     expectSameEnding(traced, reference);
-    // One line saying what could not be sent (Node runs the exit listeners before it prints the
-    // crash), then Node's own crash report, unchanged.
+    // A line saying which spans, and one which log records (the crash's own) could not be sent (Node
+    // runs the exit listeners before it prints the crash), then Node's own crash report, unchanged.
     expect(traced.stderr.endsWith(reference.stderr), traced.stderr).toBe(true);
     expect(traced.stderr.slice(0, traced.stderr.length - reference.stderr.length)).toMatch(
-      /^\(node:\d+\) AxonPushWarning: 2 spans not delivered before exit: 2 still unsent when the exit budget ran out \(AXONPUSH_SHUTDOWN_TIMEOUT_MS\)\n$/,
+      new RegExp(
+        "^\\(node:\\d+\\) AxonPushWarning: 2 spans not delivered before exit: 2 still unsent when the exit budget ran out \\(AXONPUSH_SHUTDOWN_TIMEOUT_MS\\)\\n" +
+          "\\(node:\\d+\\) AxonPushWarning: 1 log record not delivered before exit: 1 still unsent when the exit budget ran out \\(AXONPUSH_SHUTDOWN_TIMEOUT_MS\\)\\n$",
+      ),
     );
     expect(receiver.requestCount).toBeGreaterThan(0);
     expectWithinBudget(traced);

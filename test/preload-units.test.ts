@@ -128,6 +128,7 @@ describe("start-up line", () => {
       resourceDetectors: ["env", "host", "os", "process", "serviceinstance", "container"],
       apiKey: "[REDACTED]",
       tenantId: "[REDACTED]",
+      logs: { toAxonPush: true, captureConsole: false, queueSize: 2048 },
       instrumentations: ["http", "pg"],
     });
   });

@@ -5,7 +5,7 @@
 // and the storeThenDrop failure rule. Real HTTP on 127.0.0.1.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startLocalReceiver, type AxonPushApiVersion, type LocalReceiver } from "../src/receiver/index.js";
-import { CHILD, errorShape, headersFor, KEY, problemWords, ROOT, send, spanEvent, TENANT, TRACE } from "./receiver-requests.js";
+import { CHILD, errorShape, headersFor, KEY, logEvent, problemWords, ROOT, send, spanEvent, TENANT, TRACE } from "./receiver-requests.js";
 
 const VERSIONS: AxonPushApiVersion[] = ["go", "go-dev", "nest"];
 const GO_LIKE: AxonPushApiVersion[] = ["go", "go-dev"];
@@ -140,7 +140,9 @@ describe.each(VERSIONS)("%s: channel_id and eventType", (api) => {
     const open = await send(receiver().url, { headers: headersFor(api), body: { identifier: "x", payload: {}, channel_id: "c", eventType: "billing.invoice" } });
     const known = [];
     for (const eventType of ["custom", "app.log", "agent.tool.call"]) {
-      known.push((await send(receiver().url, { headers: headersFor(api), body: { identifier: "x", payload: {}, channel_id: "c", eventType } })).status);
+      // An app.log payload is checked as the SDKs build it (validate-log-payload.ts): a valid one here.
+      const body = eventType === "app.log" ? logEvent({ channel_id: "c", dedupKey: undefined }) : { identifier: "x", payload: {}, channel_id: "c", eventType };
+      known.push((await send(receiver().url, { headers: headersFor(api), body })).status);
     }
     const empty = await send(receiver().url, { headers: headersFor(api), body: { identifier: "x", payload: {}, channel_id: "c", eventType: "" } });
     if (api === "nest") {

@@ -82,6 +82,31 @@ export function spanEvent(overrides: Record<string, unknown> = {}, payload: Reco
   };
 }
 
+export const RECORD = "2222222222222222";
+
+/** An app.log event written inside the CHILD span, as our exporter builds it (the SDKs' payload). */
+export function logEvent(overrides: Record<string, unknown> = {}, payload: Record<string, unknown> = {}) {
+  return {
+    identifier: "api",
+    eventType: "app.log",
+    channel_id: "ch_1",
+    traceId: TRACE,
+    spanId: RECORD,
+    parentSpanId: CHILD,
+    metadata: { framework: "pino", "axonpush.parent_event_id": CHILD },
+    payload: {
+      severityNumber: 9,
+      severityText: "info",
+      body: "user 42 loaded",
+      timeUnixNano: "1700000000005000000",
+      attributes: { "user.id": "42" },
+      resource: { "service.name": "api", "service.version": "1.0.0", "deployment.environment": "test" },
+      ...payload,
+    },
+    ...overrides,
+  };
+}
+
 /** The server's words, as a client reads them: nest `message`, go `detail` and the first `errors[]` entry. */
 export function problemWords(body: Record<string, any>): string {
   if (typeof body.message === "string") return body.message;

@@ -6,6 +6,7 @@ import * as axonpush from "./axonpush-variables.js";
 import { REQUIRED_VARIABLES } from "./axonpush-variables.js";
 import * as otel from "./otel-variables.js";
 import * as noise from "./noise-variables.js";
+import * as logs from "./log-variables.js";
 import { findAppPackage } from "./app-package.js";
 import { reportToStderr, type Reporter } from "./report.js";
 import type { ParseContext } from "./parsers.js";
@@ -73,8 +74,23 @@ export function resolveConfig(inputs: ResolveInputs): AxonPushOtelConfig {
       traceProbes: options.traceProbes ?? noise.readTraceProbes(ctx),
       traceOrphanDnsNet: options.traceOrphanDnsNet ?? noise.readTraceOrphanDnsNet(ctx),
     }),
+
+    logs: resolveLogs(ctx, options),
   };
   return Object.freeze(config);
+}
+
+function resolveLogs(ctx: ParseContext, options: StartOptions): AxonPushOtelConfig["logs"] {
+  const exporters = logs.readLogExporters(ctx);
+  return Object.freeze({
+    toAxonPush: (options.logs ?? logs.readLogs(ctx)) && !exporters.none,
+    captureConsole: options.captureConsole ?? logs.readCaptureConsole(ctx),
+    queueSize: options.logQueueSize ?? logs.readLogQueueSize(ctx),
+    extraExporters: Object.freeze(exporters.extra),
+    batchProcessor: Object.freeze(logs.readBatchLogProcessor(ctx)),
+    // Read only when it is used: a protocol meant for traces alone must not be reported as a logs problem.
+    otlpProtocol: exporters.extra.includes("otlp") ? logs.readOtlpLogsProtocol(ctx) : "http/protobuf",
+  });
 }
 
 function isVerboseOtelLogLevel(env: Env): boolean {

@@ -24,6 +24,28 @@ export type OtlpProtocol = "http/protobuf" | "http/json";
 /** Extra trace exporters that run beside AxonPush, each on its own BatchSpanProcessor. */
 export type ExtraTraceExporter = "otlp" | "console";
 
+/** Extra log exporters (OTEL_LOGS_EXPORTER) that run beside AxonPush. */
+export type ExtraLogExporter = "otlp" | "console";
+
+/** `OTEL_EXPORTER_OTLP_(LOGS_)PROTOCOL` for the extra OTLP log exporter (the SDK's three). */
+export type OtlpLogsProtocol = "http/protobuf" | "http/json" | "grpc";
+
+/** Log records (src/logs). */
+export interface LogsConfig {
+  /** AXONPUSH_LOGS and not OTEL_LOGS_EXPORTER=none: records (pino, winston, bunyan, crashes) go to AxonPush. */
+  readonly toAxonPush: boolean;
+  /** AXONPUSH_CAPTURE_CONSOLE: console output becomes records too. */
+  readonly captureConsole: boolean;
+  /** AXONPUSH_LOG_QUEUE_SIZE. */
+  readonly queueSize: number;
+  /** OTEL_LOGS_EXPORTER's otlp / console, beside AxonPush ([] with `none`). */
+  readonly extraExporters: readonly ExtraLogExporter[];
+  /** OTEL_BLRP_*, for the extra exporters. */
+  readonly batchProcessor: BatchProcessorConfig;
+  /** For the extra OTLP exporter (which reads its endpoint and headers itself, as under NodeSDK). */
+  readonly otlpProtocol: OtlpLogsProtocol;
+}
+
 export interface SamplerConfig {
   /** An `OTEL_TRACES_SAMPLER` name, e.g. `parentbased_always_on` (the SDK default). */
   readonly name: string;
@@ -101,6 +123,9 @@ export interface AxonPushOtelConfig {
 
   /** What is left out of traces as noise. */
   readonly noise: NoiseConfig;
+
+  /** Log records: to AxonPush as `app.log` events, and to the exporters beside it. */
+  readonly logs: LogsConfig;
 }
 
 /** Code options for `start()`: each one overrides its environment variable. */
@@ -128,6 +153,12 @@ export interface StartOptions {
   traceProbes?: boolean;
   /** Overrides AXONPUSH_TRACE_ORPHAN_DNS_NET. */
   traceOrphanDnsNet?: boolean;
+  /** Overrides AXONPUSH_LOGS (OTEL_LOGS_EXPORTER=none still turns logs off). */
+  logs?: boolean;
+  /** Overrides AXONPUSH_CAPTURE_CONSOLE. */
+  captureConsole?: boolean;
+  /** Overrides AXONPUSH_LOG_QUEUE_SIZE. */
+  logQueueSize?: number;
   /** The environment to read instead of `process.env` (merged with `.env`). */
   env?: Env;
 }

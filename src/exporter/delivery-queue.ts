@@ -6,100 +6,91 @@
  * to `concurrency` requests in parallel, and reports each request's result
  * when its send resolves. With `concurrency` 1 it is also the sync mode's
  * strictly ordered sender.
+ *
+ * Log records wait in a line of their own (`enqueue(requests, "logs")`),
+ * bounded by `maxLogQueueSize` apart from the spans, and only ever take a
+ * free slot when no span request waits, and never the last slots
+ * (`logSlotsOf`): a log storm neither fills the spans' budget nor keeps a
+ * span from being sent at once. For log requests `spanCount` is the number
+ * of records they carry.
  */
 import type { OutgoingRequest, SendResult, Transport } from "../transport/types.js";
+
+export type QueueLine = "spans" | "logs";
 
 export interface DeliveryQueueOptions {
   transport: Transport;
   maxQueueSize: number;
   concurrency: number;
-  /** Every settled send: the request and how it ended. */
-  onSettled: (request: OutgoingRequest, result: SendResult) => void;
+  /** Log records held at most (default 0: no log line). */
+  maxLogQueueSize?: number;
+  /** Every settled send: the request, how it ended, and which line it came from. */
+  onSettled: (request: OutgoingRequest, result: SendResult, line: QueueLine) => void;
 }
 
-export class DeliveryQueue {
-  readonly #options: DeliveryQueueOptions;
+/**
+ * Parallel sends log requests may use: all but a quarter of the slots (at
+ * least one kept for spans), so spans always find one free. With a single
+ * slot (sync mode) it is shared: a span waits for at most one log request.
+ */
+export function logSlotsOf(concurrency: number): number {
+  return concurrency <= 1 ? 1 : concurrency - Math.max(1, Math.floor(concurrency / 4));
+}
+
+/** One line of waiting requests, bounded by what they carry. */
+class WaitingLine {
   // Array + head index: O(1) dequeue without Array#shift's copying on long queues.
   #waiting: (OutgoingRequest | undefined)[] = [];
   #head = 0;
-  readonly #sending = new Set<OutgoingRequest>();
-  /** Spans in the waiting and sending requests. */
-  #heldSpans = 0;
-  #idleWaiters: (() => void)[] = [];
+  /** Items (spans or records) in the waiting and sending requests of this line. */
+  held = 0;
+  sending = 0;
 
-  constructor(options: DeliveryQueueOptions) {
-    this.#options = options;
-  }
+  constructor(readonly max: number) {}
 
-  /** Requests waiting for a free slot. */
   get waitingCount(): number {
     return this.#waiting.length - this.#head;
   }
 
-  get sendingCount(): number {
-    return this.#sending.size;
-  }
-
-  /** Spans held, waiting plus being sent: what `maxQueueSize` bounds. */
-  get size(): number {
-    return this.#heldSpans;
-  }
-
-  /**
-   * Accepts requests in order while their spans fit. From the first that
-   * does not fit, the rest are refused; returns the number of refused spans.
-   */
-  enqueue(requests: readonly OutgoingRequest[]): number {
+  /** Accepts requests in order while they fit; from the first that does not, the rest are refused (returned as items). */
+  add(requests: readonly OutgoingRequest[]): number {
     let refused = 0;
     for (const request of requests) {
-      if (refused === 0 && this.#heldSpans + request.spanCount <= this.#options.maxQueueSize) {
+      if (refused === 0 && this.held + request.spanCount <= this.max) {
         this.#waiting.push(request);
-        this.#heldSpans += request.spanCount;
+        this.held += request.spanCount;
       } else {
         refused += request.spanCount;
       }
     }
-    this.#pump();
     return refused;
   }
 
-  /** Resolves once nothing waits and nothing is being sent. */
-  whenIdle(): Promise<void> {
-    if (this.#isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  take(): OutgoingRequest | undefined {
+    if (this.#head >= this.#waiting.length) return undefined;
+    const request = this.#waiting[this.#head]!;
+    this.#waiting[this.#head] = undefined;
+    this.#head += 1;
+    this.#compact();
+    return request;
   }
 
-  /** Every accepted request not yet settled, oldest first. */
-  pending(): OutgoingRequest[] {
-    const out: OutgoingRequest[] = [...this.#sending];
-    for (let i = this.#head; i < this.#waiting.length; i++) out.push(this.#waiting[i]!);
-    return out;
+  waiting(): OutgoingRequest[] {
+    return this.#waiting.slice(this.#head) as OutgoingRequest[];
   }
 
-  /** Gives up on everything still waiting (a deadline passed); returns how many spans they carried. */
-  abandonWaiting(): number {
-    const abandoned = this.#waiting.slice(this.#head);
+  /** Gives up on everything still waiting; returns how many items they carried. */
+  abandon(): number {
+    const abandoned = this.waiting();
     this.#waiting = [];
     this.#head = 0;
-    let spans = 0;
-    for (const request of abandoned) if (request) spans += request.spanCount;
-    this.#heldSpans -= spans;
-    this.#notifyIfIdle();
-    return spans;
+    let items = 0;
+    for (const request of abandoned) items += request.spanCount;
+    this.held -= items;
+    return items;
   }
 
-  #pump(): void {
-    while (this.#sending.size < this.#options.concurrency && this.#head < this.#waiting.length) {
-      const request = this.#waiting[this.#head]!;
-      this.#waiting[this.#head] = undefined;
-      this.#head += 1;
-      this.#sending.add(request);
-      this.#options.transport.send(request).then(
-        (result) => this.#settle(request, result),
-        // Transports never reject by contract; a broken one still must not strand a request.
-        (error: unknown) => this.#settle(request, { kind: "failure", message: String(error) }),
-      );
-    }
+  #compact(): void {
     if (this.#head === this.#waiting.length) {
       this.#waiting = [];
       this.#head = 0;
@@ -109,12 +100,117 @@ export class DeliveryQueue {
       this.#head = 0;
     }
   }
+}
+
+export class DeliveryQueue {
+  readonly #options: DeliveryQueueOptions;
+  readonly #spans: WaitingLine;
+  readonly #logs: WaitingLine;
+  readonly #logSlots: number;
+  readonly #sending = new Map<OutgoingRequest, QueueLine>();
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(options: DeliveryQueueOptions) {
+    this.#options = options;
+    this.#spans = new WaitingLine(options.maxQueueSize);
+    this.#logs = new WaitingLine(options.maxLogQueueSize ?? 0);
+    this.#logSlots = logSlotsOf(options.concurrency);
+  }
+
+  /** Span requests waiting for a free slot. */
+  get waitingCount(): number {
+    return this.#spans.waitingCount;
+  }
+
+  /** Requests being sent, of both lines. */
+  get sendingCount(): number {
+    return this.#sending.size;
+  }
+
+  /** Spans held, waiting plus being sent: what `maxQueueSize` bounds. */
+  get size(): number {
+    return this.#spans.held;
+  }
+
+  /** Log records held, waiting plus being sent: what `maxLogQueueSize` bounds. */
+  get logSize(): number {
+    return this.#logs.held;
+  }
+
+  /** Room left for log records. */
+  get logRoom(): number {
+    return Math.max(0, this.#logs.max - this.#logs.held);
+  }
+
+  /**
+   * Accepts requests in order while what they carry fits its line's bound.
+   * From the first that does not fit, the rest are refused; returns the
+   * number of refused spans (or records).
+   */
+  enqueue(requests: readonly OutgoingRequest[], line: QueueLine = "spans"): number {
+    const refused = (line === "spans" ? this.#spans : this.#logs).add(requests);
+    this.#pump();
+    return refused;
+  }
+
+  /** Resolves once nothing waits and nothing is being sent, in either line. */
+  whenIdle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Every accepted span request not yet settled, oldest first. */
+  pending(): OutgoingRequest[] {
+    const sending = [...this.#sending].filter(([, line]) => line === "spans").map(([request]) => request);
+    return [...sending, ...this.#spans.waiting()];
+  }
+
+  /** Gives up on every span request still waiting (a deadline passed); returns how many spans they carried. */
+  abandonWaiting(): number {
+    const spans = this.#spans.abandon();
+    this.#notifyIfIdle();
+    return spans;
+  }
+
+  /** The same for log requests; returns how many records they carried. */
+  abandonWaitingLogs(): number {
+    const records = this.#logs.abandon();
+    this.#notifyIfIdle();
+    return records;
+  }
+
+  #pump(): void {
+    while (this.#sending.size < this.#options.concurrency) {
+      const next = this.#next();
+      if (!next) return;
+      const [request, line] = next;
+      this.#sending.set(request, line);
+      (line === "spans" ? this.#spans : this.#logs).sending += 1;
+      this.#options.transport.send(request).then(
+        (result) => this.#settle(request, result),
+        // Transports never reject by contract; a broken one still must not strand a request.
+        (error: unknown) => this.#settle(request, { kind: "failure", message: String(error) }),
+      );
+    }
+  }
+
+  /** A span request first, whenever one waits; a log request only within the log slots. */
+  #next(): [OutgoingRequest, QueueLine] | undefined {
+    const span = this.#spans.take();
+    if (span) return [span, "spans"];
+    if (this.#logs.sending >= this.#logSlots) return undefined;
+    const log = this.#logs.take();
+    return log ? [log, "logs"] : undefined;
+  }
 
   #settle(request: OutgoingRequest, result: SendResult): void {
-    if (!this.#sending.delete(request)) return;
-    this.#heldSpans -= request.spanCount;
+    const line = this.#sending.get(request);
+    if (!line || !this.#sending.delete(request)) return;
+    const waitingLine = line === "spans" ? this.#spans : this.#logs;
+    waitingLine.sending -= 1;
+    waitingLine.held -= request.spanCount;
     try {
-      this.#options.onSettled(request, result);
+      this.#options.onSettled(request, result, line);
     } finally {
       this.#pump();
       this.#notifyIfIdle();
@@ -122,7 +218,7 @@ export class DeliveryQueue {
   }
 
   #isIdle(): boolean {
-    return this.waitingCount === 0 && this.sendingCount === 0;
+    return this.#spans.waitingCount === 0 && this.#logs.waitingCount === 0 && this.#sending.size === 0;
   }
 
   #notifyIfIdle(): void {

@@ -21,6 +21,7 @@ import { proxySettingsFrom } from "../sender/proxy-settings.js";
 import { RecordMaker } from "../sender/records.js";
 import { SenderLane, type SenderLaneSeams } from "../sender/sender-lane.js";
 import type { ExitDrainOutcome } from "../sender/sender-thread.js";
+import { registerLogSink } from "./log-sink.js";
 import { resolveExporterSettings, type AxonPushSpanExporterOptions, type ExporterSettings } from "./options.js";
 import { settlesWithin } from "./settles-within.js";
 
@@ -52,6 +53,18 @@ export class AxonPushSpanExporter implements SpanExporter {
       { client: this.client.toOptions(), exporter: this.#settings, proxy: proxySettingsFrom(), debug: internals.debug ?? false },
       internals,
     );
+    // Log records (AxonPushLogRecordProcessor) go through this exporter's sender, on their own budget.
+    const lane = this.#lane;
+    registerLogSink(this, {
+      handOverLogs: (batch) => {
+        if (this.#stopped) lane.countLogLoss("shutdown", batch.records.length + batch.unreadable);
+        else lane.handOverLogs(batch);
+      },
+      countLogLoss: (cause, count) => lane.countLogLoss(cause, count),
+      logQueueSize: this.#settings.maxLogQueueSize,
+      onHandOverBuffered: (hook) => lane.onHandOverBuffered(hook),
+      forceFlush: () => this.forceFlush(),
+    });
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {

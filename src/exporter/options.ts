@@ -31,6 +31,11 @@ export interface AxonPushSpanExporterOptions {
   /** Spans held at most (waiting plus being sent, whichever transport); more are dropped and counted. Default 2048. */
   maxQueueSize?: number;
   /**
+   * Log records held at most, apart from the spans (an `AxonPushLogRecordProcessor` sends through this
+   * exporter's sender: its buffer and the sender's log queue each hold this many). Default 2048.
+   */
+  maxLogQueueSize?: number;
+  /**
    * Parallel requests in background mode. Default 32 with `events` (one request per span: a backend
    * 30 ms away takes about 1,000 spans/s through 32 requests at a time, not 250 through 8), 8 with `otlp`.
    */
@@ -54,6 +59,7 @@ export interface AxonPushSpanExporterOptions {
 }
 
 export const DEFAULT_MAX_QUEUE_SIZE = 2048;
+export const DEFAULT_MAX_LOG_QUEUE_SIZE = 2048;
 /** Requests in flight by default: one per span with `events`, so more of them than for OTLP batches. */
 export const DEFAULT_CONCURRENCY = { events: 32, otlp: 8 } as const;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
@@ -66,6 +72,7 @@ export interface ExporterSettings {
   readonly mode: "background" | "sync";
   readonly transport: TransportName;
   readonly maxQueueSize: number;
+  readonly maxLogQueueSize: number;
   /** Already 1 in sync mode. */
   readonly concurrency: number;
   readonly redactKeys: readonly string[];
@@ -96,6 +103,7 @@ export function resolveExporterSettings(options: AxonPushSpanExporterOptions): E
     mode,
     transport: options.transport === "otlp" ? "otlp" : "events",
     maxQueueSize: positiveInteger(options.maxQueueSize, DEFAULT_MAX_QUEUE_SIZE),
+    maxLogQueueSize: positiveInteger(options.maxLogQueueSize, DEFAULT_MAX_LOG_QUEUE_SIZE),
     concurrency: mode === "sync" ? 1 : positiveInteger(options.concurrency, DEFAULT_CONCURRENCY[options.transport === "otlp" ? "otlp" : "events"]),
     redactKeys: Object.freeze([...(options.redactKeys ?? [])]),
     maxContentLength: positiveInteger(options.maxContentLength, DEFAULT_MAX_CONTENT_LENGTH),

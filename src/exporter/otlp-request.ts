@@ -65,14 +65,28 @@ function decisionOf(encoding: OtlpRequestOptions["encoding"]): OtlpEncodingDecis
 /** Undefined for an empty batch; throws only if the serializer does (the caller fails the batch). */
 export function otlpRequest(spans: readonly ReadableSpan[], options: OtlpRequestOptions): OutgoingRequest | undefined {
   if (spans.length === 0) return undefined;
-  const { encoding, mayFallBackToJson } = decisionOf(options.encoding);
   const views = options.viewSpans(spans);
+  return otlpRequestOf(OTLP_TRACES_PATH, spans.length, (encoding) => encodeOtlpTraces(views, encoding), options);
+}
+
+/**
+ * One OTLP request of `count` items (spans, or log records), encoded by
+ * `encode` in the encoding decided now, with its JSON twin built on demand
+ * when the server may yet refuse protobuf. Shared by traces and logs.
+ */
+export function otlpRequestOf(
+  path: string,
+  count: number,
+  encode: (encoding: OtlpEncoding) => Uint8Array,
+  options: Pick<OtlpRequestOptions, "channelId" | "encoding">,
+): OutgoingRequest {
+  const { encoding, mayFallBackToJson } = decisionOf(options.encoding);
   const request: OutgoingRequest = {
-    path: OTLP_TRACES_PATH,
+    path,
     contentType: OTLP_CONTENT_TYPES[encoding],
-    body: encodeOtlpTraces(views, encoding),
+    body: encode(encoding),
     idempotencyKey: randomUUID(),
-    spanCount: spans.length,
+    spanCount: count,
     ...(options.channelId ? { headers: { [CHANNEL_HEADER]: options.channelId } } : {}),
   };
   if (encoding === "json" || !mayFallBackToJson) return request;
@@ -81,7 +95,7 @@ export function otlpRequest(spans: readonly ReadableSpan[], options: OtlpRequest
     (json ??= {
       ...request,
       contentType: OTLP_CONTENT_TYPES.json,
-      body: encodeOtlpTraces(views, "json"),
+      body: encode("json"),
       idempotencyKey: jsonKeyOf(request.idempotencyKey),
     });
   return { ...request, asJson };

@@ -12,6 +12,10 @@ import { randomUUID } from "node:crypto";
 import { leftOutNames, variantKey } from "../transport/optional-properties.js";
 import type { OutgoingRequest } from "../transport/types.js";
 import type { AppSpanEvent } from "./event-types.js";
+import type { AppLogEvent } from "./log-event-types.js";
+
+/** Either event we send; both carry the same optional properties. */
+export type AxonPushEvent = AppSpanEvent | AppLogEvent;
 
 export const EVENT_PATH = "/event";
 
@@ -24,7 +28,7 @@ export const OPTIONAL_EVENT_PROPERTIES = ["traceId", "spanId", "parentSpanId", "
 
 const NONE: ReadonlySet<string> = new Set();
 
-export function eventToRequest(event: AppSpanEvent, refused: ReadonlySet<string> = NONE): OutgoingRequest {
+export function eventToRequest(event: AxonPushEvent, refused: ReadonlySet<string> = NONE): OutgoingRequest {
   const names: string[] = [];
   for (const name of OPTIONAL_EVENT_PROPERTIES) if (event[name] !== undefined) names.push(name);
   const leftOut = refused.size === 0 ? [] : leftOutNames(names, refused);
@@ -39,8 +43,8 @@ export function eventToRequest(event: AppSpanEvent, refused: ReadonlySet<string>
   };
 }
 
-function omit(event: AppSpanEvent, names: readonly string[]): Partial<AppSpanEvent> {
-  const copy: Partial<AppSpanEvent> = { ...event };
-  for (const name of names) delete copy[name as keyof AppSpanEvent];
-  return copy;
+function omit(event: AxonPushEvent, names: readonly string[]): Partial<AxonPushEvent> {
+  const copy: Record<string, unknown> = { ...event };
+  for (const name of names) delete copy[name];
+  return copy as Partial<AxonPushEvent>;
 }

@@ -29,6 +29,7 @@ export function exporterOptionsFor(config: AxonPushOtelConfig, client: AxonPushC
     mode: config.mode,
     transport: config.transport,
     maxQueueSize: config.queueSize,
+    maxLogQueueSize: config.logs.queueSize,
     redactKeys: [...config.redactKeys],
     maxContentLength: config.maxContentLength,
     contentCapture: config.contentCapture,

@@ -16,6 +16,8 @@ import { buildPropagator } from "./propagators.js";
 import { buildDetectors, buildResource } from "./resource.js";
 import { buildSampler } from "./sampler.js";
 import { buildSpanProcessors } from "./span-processors.js";
+import { buildLogRecordProcessors } from "./log-processors.js";
+import { startLogCapture } from "../logs/capture.js";
 import { formatStartupLine } from "./startup-line.js";
 import type { AxonPushOtelState } from "./state.js";
 import { PACKAGE_VERSION } from "./version.js";
@@ -27,10 +29,11 @@ function createAxonPushExporter(config: AxonPushOtelConfig): AxonPushSpanExporte
 }
 
 /**
- * Metrics and logs are exported only when their OTEL_*_EXPORTER variable
- * asks (NodeSDK's default would be an OTLP exporter posting to a localhost
- * collector nobody runs). NodeSDK reads these two from process.env itself,
- * so that is where we look too.
+ * Metrics are exported only when OTEL_METRICS_EXPORTER asks (NodeSDK's
+ * default would be an OTLP exporter posting to a localhost collector nobody
+ * runs). NodeSDK reads it from process.env itself, so that is where we look
+ * too. Log records go to AxonPush by default and to what OTEL_LOGS_EXPORTER
+ * adds (log-processors.ts): NodeSDK gets the processors, never its default.
  */
 const signalRequested = (name: string) => Boolean(process.env[name]?.trim());
 
@@ -39,7 +42,8 @@ export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, r
   // The batch processor holds up to its queue size, plus one batch it has taken out but not yet handed
   // over (while the resource's detectors finish): room for both, so no span it still holds is forgotten.
   const pendingSpans = exporter ? new PendingSpanProcessor({ maxSpans: 2 * (config.batchProcessor.maxQueueSize ?? DEFAULT_MAX_PENDING_SPANS) + 1 }) : undefined;
-  const sendLogRecords = signalRequested("OTEL_LOGS_EXPORTER");
+  const logProcessors = buildLogRecordProcessors(config, exporter);
+  const sendLogRecords = logProcessors.processors.length > 0;
   const instrumentations = createInstrumentations(config, { report, sendLogRecords });
   const { NodeSDK } = requireLazily("@opentelemetry/sdk-node") as typeof SdkNode;
   const sdk = new NodeSDK({
@@ -51,9 +55,11 @@ export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, r
     sampler: buildSampler(config.sampler),
     textMapPropagator: buildPropagator(config.propagators),
     ...(signalRequested("OTEL_METRICS_EXPORTER") ? {} : { metricReaders: [] }),
-    ...(sendLogRecords ? {} : { logRecordProcessors: [] }),
+    logRecordProcessors: logProcessors.processors,
   });
   sdk.start();
+  // After start: the console capture and the crash record emit through the LoggerProvider it registered.
+  if (logProcessors.axonpush) startLogCapture(logProcessors.axonpush, { captureConsole: config.logs.captureConsole });
 
   const global = trace.getTracerProvider();
   state.sdk = sdk;

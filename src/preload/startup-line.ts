@@ -46,6 +46,9 @@ export function formatStartupLine(
     else if (NOT_SET[key]) fields[key] = NOT_SET[key];
   }
   for (const key of SECRET) fields[key] = config[key] ? REDACTED : NOT_SET[key];
+  // Whether log records go to AxonPush, console capture, their budget, exporters beside it.
+  const { toAxonPush, captureConsole, queueSize, extraExporters } = config.logs;
+  fields.logs = { toAxonPush, captureConsole, queueSize, ...(extraExporters.length > 0 ? { extraExporters } : {}) };
   fields.instrumentations = instrumentations;
   if (esmHooks !== undefined) fields.esmHooks = esmHooks;
   return `started ${JSON.stringify(fields)}`;

@@ -1,7 +1,8 @@
 /**
  * `axonpush-otel dev`: the local receiver in a terminal, imitating one API
- * version, printing every span an app sends (a line each, then the trace as
- * a tree) and every refusal on stderr, until Ctrl-C or SIGTERM.
+ * version, printing every span and log record an app sends (a line each,
+ * then the trace as a tree with each record under its span) and every
+ * refusal on stderr, until Ctrl-C or SIGTERM.
  */
 import { startLocalReceiver } from "./server.js";
 import { TracePrinter } from "./trace-printer.js";
@@ -23,7 +24,7 @@ const WHAT_IT_IMITATES: Record<AxonPushApiVersion, string> = {
 export function devBanner(url: string, api: AxonPushApiVersion, otlp: OtlpIngestMode = "any"): string {
   const keyAlone = api !== "nest";
   return [
-    `AxonPush local receiver listening on ${url} (POST /event, POST /v1/traces)`,
+    `AxonPush local receiver listening on ${url} (POST /event, POST /v1/traces, POST /v1/logs)`,
     `Imitating ${WHAT_IT_IMITATES[api]}; choose another with --api go|go-dev|nest.`,
     ...(otlp === "json-only" ? ["OTLP: JSON only (--otlp json-only): a protobuf body on /v1/traces is answered 415."] : []),
     "",
@@ -48,6 +49,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     port: options.port,
     otlp: options.otlp ?? "any",
     onSpan: (span) => printer.add(span),
+    onLog: (log) => printer.addLog(log),
     onRejection: (rejection) => process.stderr.write(`rejected ${rejection.status}: ${rejection.message}\n`),
   }).catch((error: unknown) => {
     process.stderr.write(`axonpush-otel: cannot listen on 127.0.0.1:${options.port}: ${(error as Error).message}\n`);

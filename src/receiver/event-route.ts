@@ -3,17 +3,20 @@
  * version does. nest answers 201 `{ id, eventId, identifier, dedupKey,
  * createdAt, queued, duplicate? }` and replays on `Idempotency-Key`; go
  * answers 200 `{ eventId, status }` and collapses events sharing a `dedupKey`.
- * Either way a retried request is never stored twice.
+ * Either way a retried request is never stored twice. `app.span` and
+ * `app.log` payloads are checked as our exporter must build them.
  */
 import { randomUUID } from "node:crypto";
 import type { ApiDialect } from "./api-versions.js";
 import { fingerprintOf, idempotencyConflict, type CachedAnswer } from "./duplicates.js";
+import { logFromEvent } from "./normalise-log.js";
 import { spanFromEvent } from "./normalise-span.js";
 import { errorReply, type Reply } from "./reply.js";
 import type { Route, RouteContext } from "./route.js";
 import type { ReceivedEvent } from "./types.js";
 import { validateEventBody } from "./validate-event.js";
 import { checkAuth, checkIdempotencyKey, checkJsonContentType, checkKnownChannel } from "./validate-headers.js";
+import { validateLogEvent } from "./validate-log-payload.js";
 import { validateSpanEvent } from "./validate-span-payload.js";
 
 const SCOPE = "/event";
@@ -32,7 +35,7 @@ function checkBody(body: unknown, context: RouteContext): Reply | undefined {
   const event = body as Record<string, unknown>;
   return (
     checkKnownChannel(event.channel_id as string | undefined, context.channels) ??
-    (event.eventType === "app.span" ? validateSpanEvent(event) : undefined)
+    (event.eventType === "app.span" ? validateSpanEvent(event) : event.eventType === "app.log" ? validateLogEvent(event) : undefined)
   );
 }
 
@@ -79,7 +82,7 @@ function handleEvent(context: RouteContext): Reply {
   const answer = successAnswer(dialect, body, idempotencyKey);
   const event: ReceivedEvent = { body, headers: { ...headers } };
   if (idempotencyKey !== undefined) event.idempotencyKey = idempotencyKey;
-  store.accept(event, body.eventType === "app.span" ? [spanFromEvent(body)] : []);
+  store.accept(event, body.eventType === "app.span" ? [spanFromEvent(body)] : [], body.eventType === "app.log" ? [logFromEvent(body)] : []);
   if (byKey) store.idempotencyKeys.remember(SCOPE, idempotencyKey, answer);
   if (dedupKey !== undefined) store.dedupKeys.remember(dedupKey, answer.body.eventId as string);
   return answer;

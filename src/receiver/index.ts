@@ -1,5 +1,5 @@
 export { startLocalReceiver } from "./server.js";
-export { formatSpanLine, formatTraceTree } from "./format.js";
+export { formatLogLine, formatSpanLine, formatTraceTree } from "./format.js";
 export type {
   AxonPushApiVersion,
   FailureRule,
@@ -7,6 +7,7 @@ export type {
   LocalReceiverOptions,
   OtlpIngestMode,
   ReceivedEvent,
+  ReceivedLog,
   ReceivedSpan,
   Rejection,
 } from "./types.js";

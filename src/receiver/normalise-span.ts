@@ -6,7 +6,7 @@
 import type { ReceivedSpan } from "./types.js";
 import { isPlainObject } from "./validate-event.js";
 
-function stringRecord(value: unknown): Record<string, string> {
+export function stringRecord(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isPlainObject(value)) return out;
   for (const [key, entry] of Object.entries(value)) out[key] = String(entry);

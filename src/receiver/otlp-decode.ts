@@ -37,7 +37,7 @@ function decodeJson(body: Buffer): DecodedOtlpRequest {
   } catch {
     return { ok: false, message: "body is not valid JSON" };
   }
-  if (!isPlainObject(value)) return { ok: false, message: "body must be a JSON object (ExportTraceServiceRequest)" };
+  if (!isPlainObject(value)) return { ok: false, message: "body must be a JSON object (an OTLP export request)" };
   return { ok: true, request: value };
 }
 
@@ -48,7 +48,7 @@ function decodeProtobuf(body: Buffer, types: OtlpTraceTypes | undefined): Decode
     const message = types.request.decode(body);
     request = types.request.toObject(message, { longs: String, bytes: String, defaults: false, arrays: true });
   } catch (error) {
-    return { ok: false, message: `body is not a protobuf ExportTraceServiceRequest (${(error as Error).message})` };
+    return { ok: false, message: `body is not a protobuf ${types.request.name} (${(error as Error).message})` };
   }
   idsToHex(request);
   return { ok: true, request };
@@ -62,6 +62,11 @@ function idsToHex(request: Record<string, unknown>): void {
         convertIds(span, ["traceId", "spanId", "parentSpanId"]);
         for (const link of list(span.links)) convertIds(link, ["traceId", "spanId"]);
       }
+    }
+  }
+  for (const resourceLogs of list(request.resourceLogs)) {
+    for (const scopeLogs of list(resourceLogs.scopeLogs)) {
+      for (const record of list(scopeLogs.logRecords)) convertIds(record, ["traceId", "spanId"]);
     }
   }
 }

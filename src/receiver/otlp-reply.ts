@@ -1,15 +1,18 @@
 /**
  * What an OTLP/HTTP endpoint answers on success: 200 with an
- * ExportTraceServiceResponse in the request's own encoding. Without
- * rejected spans the message is empty (zero bytes, or `{}`); otherwise it
- * carries `partial_success` with the count and the first reason.
+ * ExportTraceServiceResponse (ExportLogsServiceResponse) in the request's
+ * own encoding. Without rejected spans (log records) the message is empty
+ * (zero bytes, or `{}`); otherwise it carries `partial_success` with the
+ * count and the first reason.
  */
 import type { OtlpEncoding } from "./otlp-decode.js";
 import type { OtlpTraceTypes } from "./otlp-schema.js";
 import type { Reply } from "./reply.js";
 
 export interface PartialSuccess {
-  rejectedSpans: number;
+  /** `rejectedSpans` or `rejectedLogRecords`. */
+  field: string;
+  rejected: number;
   errorMessage: string;
 }
 
@@ -17,7 +20,7 @@ export interface PartialSuccess {
 export function otlpResponseJson(partial: PartialSuccess | undefined): Record<string, unknown> {
   if (!partial) return {};
   // proto3's JSON mapping writes int64 as a decimal string.
-  return { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } };
+  return { partialSuccess: { [partial.field]: String(partial.rejected), errorMessage: partial.errorMessage } };
 }
 
 /** 200 with `response` (OTLP/JSON form) encoded as the request was. */

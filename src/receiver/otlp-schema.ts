@@ -1,7 +1,7 @@
 /**
- * The part of the OTLP trace protocol the receiver decodes and answers with
- * (opentelemetry-proto `collector/trace/v1` and the messages it uses), as a
- * protobufjs descriptor. Field numbers are the protocol's; enums are read as
+ * The part of the OTLP trace and logs protocols the receiver decodes and
+ * answers with (opentelemetry-proto `collector/trace/v1`,
+ * `collector/logs/v1` and the messages they use), as a protobufjs descriptor. Field numbers are the protocol's; enums are read as
  * plain int32 (the same varint on the wire) so an unknown value is reported
  * by our validation instead of being silently renamed.
  *
@@ -46,6 +46,20 @@ const span: Fields = {
   flags: { id: 16, type: "fixed32" },
 };
 
+const logRecord: Fields = {
+  timeUnixNano: { id: 1, type: "fixed64" },
+  severityNumber: { id: 2, type: "int32" },
+  severityText: { id: 3, type: "string" },
+  body: { id: 5, type: "AnyValue" },
+  attributes: repeated(6, "KeyValue"),
+  droppedAttributesCount: { id: 7, type: "uint32" },
+  flags: { id: 8, type: "fixed32" },
+  traceId: { id: 9, type: "bytes" },
+  spanId: { id: 10, type: "bytes" },
+  observedTimeUnixNano: { id: 11, type: "fixed64" },
+  eventName: { id: 12, type: "string" },
+};
+
 const descriptor = {
   nested: {
     ExportTraceServiceRequest: { fields: { resourceSpans: repeated(1, "ResourceSpans") } },
@@ -77,6 +91,26 @@ const descriptor = {
       },
     },
     Span: { fields: span },
+    ExportLogsServiceRequest: { fields: { resourceLogs: repeated(1, "ResourceLogs") } },
+    ExportLogsServiceResponse: { fields: { partialSuccess: { id: 1, type: "ExportLogsPartialSuccess" } } },
+    ExportLogsPartialSuccess: {
+      fields: { rejectedLogRecords: { id: 1, type: "int64" }, errorMessage: { id: 2, type: "string" } },
+    },
+    ResourceLogs: {
+      fields: {
+        resource: { id: 1, type: "Resource" },
+        scopeLogs: repeated(2, "ScopeLogs"),
+        schemaUrl: { id: 3, type: "string" },
+      },
+    },
+    ScopeLogs: {
+      fields: {
+        scope: { id: 1, type: "InstrumentationScope" },
+        logRecords: repeated(2, "LogRecord"),
+        schemaUrl: { id: 3, type: "string" },
+      },
+    },
+    LogRecord: { fields: logRecord },
     SpanEvent: {
       fields: {
         timeUnixNano: { id: 1, type: "fixed64" },
@@ -103,6 +137,7 @@ const descriptor = {
   },
 };
 
+/** One signal's request and response messages (traces or logs). */
 export interface OtlpTraceTypes {
   readonly request: Type;
   readonly response: Type;
@@ -110,6 +145,7 @@ export interface OtlpTraceTypes {
 
 let loading: Promise<OtlpTraceTypes | undefined> | undefined;
 let loaded: OtlpTraceTypes | undefined;
+let loadedLogs: OtlpTraceTypes | undefined;
 
 /** Never rejects: without protobufjs the route still serves OTLP/JSON and says why protobuf fails. */
 export function loadOtlpTraceTypes(): Promise<OtlpTraceTypes | undefined> {
@@ -119,6 +155,10 @@ export function loadOtlpTraceTypes(): Promise<OtlpTraceTypes | undefined> {
       loaded = {
         request: root.lookupType("ExportTraceServiceRequest"),
         response: root.lookupType("ExportTraceServiceResponse"),
+      };
+      loadedLogs = {
+        request: root.lookupType("ExportLogsServiceRequest"),
+        response: root.lookupType("ExportLogsServiceResponse"),
       };
       return loaded;
     },
@@ -130,4 +170,9 @@ export function loadOtlpTraceTypes(): Promise<OtlpTraceTypes | undefined> {
 /** The types once `loadOtlpTraceTypes()` has resolved; undefined before. */
 export function otlpTraceTypes(): OtlpTraceTypes | undefined {
   return loaded;
+}
+
+/** The logs messages, loaded with the trace ones. */
+export function otlpLogTypes(): OtlpTraceTypes | undefined {
+  return loadedLogs;
 }

@@ -9,6 +9,7 @@
  * an OTLP endpoint reports it through `partial_success`; the rest are kept.
  */
 import { keyValuesToStrings } from "./otlp-attributes.js";
+import { fail, HEX_SPAN_ID, HEX_TRACE_ID, hexId, list, readOtlpItems, unixNano } from "./otlp-read.js";
 import type { ReceivedSpan } from "./types.js";
 import { isPlainObject } from "./validate-event.js";
 
@@ -22,35 +23,6 @@ export interface ReadOtlpSpans {
 /** OTLP's SpanKind numbers; 0 (unspecified) is read as INTERNAL, as the specification says. */
 const KINDS = ["INTERNAL", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"];
 const STATUSES = ["UNSET", "OK", "ERROR"];
-const HEX_TRACE_ID = /^[0-9a-f]{32}$/i;
-const HEX_SPAN_ID = /^[0-9a-f]{16}$/i;
-const ALL_ZEROS = /^0+$/;
-
-class SpanProblem extends Error {}
-
-function fail(message: string): never {
-  throw new SpanProblem(message);
-}
-
-function list(value: unknown, field: string): Record<string, unknown>[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every(isPlainObject)) fail(`${field} must be a list of objects`);
-  return value;
-}
-
-function hexId(value: unknown, pattern: RegExp, field: string): string {
-  if (typeof value !== "string" || !pattern.test(value) || ALL_ZEROS.test(value)) {
-    fail(`${field} must be a non-zero ${pattern === HEX_TRACE_ID ? 16 : 8}-byte id (got ${JSON.stringify(value)})`);
-  }
-  return value.toLowerCase();
-}
-
-/** fixed64 nanoseconds: a decimal string (or a JSON number) → decimal string. */
-function unixNano(value: unknown, field: string): string {
-  const text = typeof value === "number" && Number.isInteger(value) ? String(value) : value;
-  if (typeof text !== "string" || !/^\d+$/.test(text)) fail(`${field} must be a decimal time in nanoseconds`);
-  return BigInt(text).toString();
-}
 
 function enumName(value: unknown, names: readonly string[], field: string): string {
   const index = value === undefined ? 0 : value;
@@ -97,45 +69,8 @@ function readSpan(raw: Record<string, unknown>, resource: Record<string, string>
   return span;
 }
 
-function readScope(raw: unknown): ReceivedSpan["scope"] {
-  if (!isPlainObject(raw) || typeof raw.name !== "string") return undefined;
-  return typeof raw.version === "string" && raw.version !== "" ? { name: raw.name, version: raw.version } : { name: raw.name };
-}
-
 /** Throws a plain Error (→ 400) only when the request's outer shape is wrong. */
 export function readOtlpSpans(request: Record<string, unknown>): ReadOtlpSpans {
-  const result: ReadOtlpSpans = { spans: [], rejected: 0 };
-  const reject = (count: number, where: string, problem: unknown): void => {
-    if (!(problem instanceof SpanProblem)) throw problem;
-    result.rejected += count;
-    result.firstProblem ??= `${where}: ${problem.message}`;
-  };
-  const resourceSpansList = outerList(request.resourceSpans, "resourceSpans");
-  resourceSpansList.forEach((resourceSpans, r) => {
-    const scopeSpansList = outerList(resourceSpans.scopeSpans, `resourceSpans[${r}].scopeSpans`);
-    const resource = keyValuesToStrings(isPlainObject(resourceSpans.resource) ? resourceSpans.resource.attributes : undefined);
-    scopeSpansList.forEach((scopeSpans, s) => {
-      const spans = outerList(scopeSpans.spans, `resourceSpans[${r}].scopeSpans[${s}].spans`);
-      if (spans.length > 0 && !resource["service.name"]) {
-        // The same rule as the events ingest: every span must say which service it came from.
-        reject(spans.length, `resourceSpans[${r}]`, new SpanProblem('resource has no "service.name"'));
-        return;
-      }
-      const scope = readScope(scopeSpans.scope);
-      spans.forEach((raw, i) => {
-        try {
-          result.spans.push(readSpan(raw, { ...resource }, scope));
-        } catch (problem) {
-          reject(1, `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`, problem);
-        }
-      });
-    });
-  });
-  return result;
-}
-
-function outerList(value: unknown, field: string): Record<string, unknown>[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every(isPlainObject)) throw new Error(`${field} must be a list of objects`);
-  return value;
+  const { items, ...counts } = readOtlpItems(request, { resources: "resourceSpans", scopes: "scopeSpans", items: "spans" }, readSpan);
+  return { spans: items, ...counts };
 }

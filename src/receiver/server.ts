@@ -19,6 +19,7 @@ import type {
   LocalReceiverOptions,
   OtlpIngestMode,
   ReceivedEvent,
+  ReceivedLog,
   ReceivedSpan,
   ReceivedTry,
   Rejection,
@@ -82,6 +83,12 @@ class Receiver implements LocalReceiver {
   }
   waitForSpans(countOrPredicate: number | ((spans: ReceivedSpan[]) => boolean), timeoutMs?: number) {
     return this.store.waitForSpans(countOrPredicate, timeoutMs);
+  }
+  logs(): ReceivedLog[] {
+    return this.store.logs();
+  }
+  waitForLogs(countOrPredicate: number | ((logs: ReceivedLog[]) => boolean), timeoutMs?: number) {
+    return this.store.waitForLogs(countOrPredicate, timeoutMs);
   }
   failNext(rule: FailureRule): void {
     this.failures.add(rule);

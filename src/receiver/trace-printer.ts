@@ -1,12 +1,13 @@
 /**
- * What `axonpush-otel dev` shows: a line per arriving span, then the whole
- * trace as a tree once it looks complete. Spans of one trace can arrive in
+ * What `axonpush-otel dev` shows: a line per arriving span or log record,
+ * then the whole trace as a tree once it looks complete, each record under
+ * the span it was written in. Spans of one trace can arrive in
  * any order (the exporter sends several requests at once), so a tree is
  * printed a moment after the root span arrives, or after a quiet period for
  * traces whose root never comes (e.g. a parent owned by another service).
  */
-import { formatSpanLine, formatTraceTree } from "./format.js";
-import type { ReceivedSpan } from "./types.js";
+import { formatLogLine, formatSpanLine, formatTraceTree } from "./format.js";
+import type { ReceivedLog, ReceivedSpan } from "./types.js";
 
 export interface TracePrinterOptions {
   write: (text: string) => void;
@@ -20,6 +21,7 @@ export interface TracePrinterOptions {
 
 interface PendingTrace {
   spans: ReceivedSpan[];
+  logs: ReceivedLog[];
   rootSeen: boolean;
   timer?: NodeJS.Timeout;
 }
@@ -44,6 +46,19 @@ export class TracePrinter {
     this.schedule(trace);
   }
 
+  /**
+   * A log record: its line now; in its trace's tree when that is printed
+   * (again, if it was already: a record may arrive after its spans).
+   * A record outside any span has only its line.
+   */
+  addLog(log: ReceivedLog): void {
+    this.options.write(formatLogLine(log));
+    if (log.traceId === undefined) return;
+    const trace = this.traceFor(log.traceId);
+    trace.logs.push(log);
+    if (trace.spans.length > 0) this.schedule(trace);
+  }
+
   /** Prints every tree still waiting (on shutdown). */
   flush(): void {
     for (const trace of this.traces.values()) {
@@ -54,7 +69,7 @@ export class TracePrinter {
   private traceFor(traceId: string): PendingTrace {
     let trace = this.traces.get(traceId);
     if (!trace) {
-      trace = { spans: [], rootSeen: false };
+      trace = { spans: [], logs: [], rootSeen: false };
       this.traces.set(traceId, trace);
       this.forgetOldest();
     }
@@ -78,6 +93,7 @@ export class TracePrinter {
   private printTree(trace: PendingTrace): void {
     if (trace.timer) clearTimeout(trace.timer);
     trace.timer = undefined;
-    this.options.write(`\n${formatTraceTree(trace.spans)}\n`);
+    if (trace.spans.length === 0) return;
+    this.options.write(`\n${formatTraceTree(trace.spans, trace.logs)}\n`);
   }
 }

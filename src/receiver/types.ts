@@ -12,9 +12,9 @@
  */
 export type AxonPushApiVersion = "go" | "go-dev" | "nest";
 
-/** One accepted `POST /event` or `POST /v1/traces` request (after deduplication). */
+/** One accepted `POST /event`, `POST /v1/traces` or `POST /v1/logs` request (after deduplication). */
 export interface ReceivedEvent {
-  /** The CreateEventDto exactly as sent; for `/v1/traces`, the ExportTraceServiceRequest in OTLP/JSON form (hex ids). */
+  /** The CreateEventDto exactly as sent; for `/v1/traces` and `/v1/logs`, the export request in OTLP/JSON form (hex ids). */
   body: Record<string, any>;
   /** Request headers with lower-cased names. */
   headers: Record<string, string>;
@@ -37,6 +37,33 @@ export interface ReceivedSpan {
   endTimeUnixNano: string;
   events: unknown[];
   links: unknown[];
+  scope?: { name: string; version?: string };
+  via: "event" | "otlp";
+}
+
+/**
+ * Normalised view of one log record, whichever ingest it arrived through:
+ * an `app.log` event (`POST /event`) or OTLP (`POST /v1/logs`).
+ */
+export interface ReceivedLog {
+  /** The trace it belongs to; absent only for an OTLP record written outside any span. */
+  traceId?: string;
+  /** The record's own id (events only: OTLP records have none). */
+  spanId?: string;
+  /** The span that was active when it was written: the event's `parentSpanId`, an OTLP record's `spanId`. */
+  parentSpanId?: string;
+  severityNumber: number;
+  severityText: string;
+  /** A string for events; for OTLP the body as OTLP/JSON's AnyValue reads (a string mostly). */
+  body: unknown;
+  timeUnixNano: string;
+  attributes: Record<string, string>;
+  resource: Record<string, string>;
+  /** The event's `identifier` (events only). */
+  identifier?: string;
+  /** The event's `metadata.framework` (events only). */
+  framework?: string;
+  /** The OTLP record's instrumentation scope (OTLP only). */
   scope?: { name: string; version?: string };
   via: "event" | "otlp";
 }
@@ -99,6 +126,9 @@ export interface LocalReceiver {
     countOrPredicate: number | ((spans: ReceivedSpan[]) => boolean),
     timeoutMs?: number,
   ): Promise<ReceivedSpan[]>;
+  /** Log records accepted (`app.log` events and `/v1/logs`), in arrival order. */
+  logs(): ReceivedLog[];
+  waitForLogs(countOrPredicate: number | ((logs: ReceivedLog[]) => boolean), timeoutMs?: number): Promise<ReceivedLog[]>;
   failNext(rule: FailureRule): void;
   /** While down, every connection is destroyed as soon as it opens. */
   setDown(down: boolean): void;
@@ -121,6 +151,7 @@ export interface LocalReceiverOptions {
   /** Default `any`. */
   otlp?: OtlpIngestMode;
   onSpan?: (span: ReceivedSpan, event: ReceivedEvent) => void;
+  onLog?: (log: ReceivedLog, event: ReceivedEvent) => void;
   /** Called for each request refused for breaking the contract (not for injected failures). */
   onRejection?: (rejection: Rejection) => void;
 }

@@ -13,7 +13,17 @@
  */
 import { configurationProblem, type ConfigurationProblemKind, type ConfiguredVariables } from "../exporter/configuration-problem.js";
 import type { SendResult } from "../transport/types.js";
-import { difference, formatLossLine, LOSS_CAUSES, noLosses, totalOf, type LossCause, type LossCounts } from "./losses.js";
+import {
+  difference,
+  formatLossLine,
+  LOSS_CAUSES,
+  noLosses,
+  SPANS,
+  totalOf,
+  type LossCause,
+  type LossCounts,
+  type LossSignal,
+} from "./losses.js";
 
 export type NoticeLevel = "warn" | "debug" | "info";
 export type Notice = (level: NoticeLevel, line: string) => void;
@@ -32,6 +42,12 @@ export interface DeliveryReporterOptions {
   debug: boolean;
   /** Spans held by the sender right now, for the debug counters. */
   held: () => number;
+  /** What this reporter counts (default spans); a lane's log records have a reporter of their own. */
+  signal?: LossSignal;
+  /** Shared by the reporters of one lane: a wrong variable is said once, whichever signal met it first. */
+  configurationReported?: Set<ConfigurationProblemKind>;
+  /** No debug counters while nothing was ever delivered or lost (a lane's log records, in an app that logs none). */
+  countersOnceUsed?: boolean;
   intervalMs?: number;
   firstDelayMs?: number;
   now?: () => number;
@@ -44,7 +60,7 @@ export class DeliveryReporter {
   /** What the app's thread has reported so far, per cause (its totals are cumulative). */
   readonly #fromApp: LossCounts = noLosses();
   readonly #words: Partial<Record<LossCause, string>> = {};
-  readonly #configurationReported = new Set<ConfigurationProblemKind>();
+  readonly #configurationReported: Set<ConfigurationProblemKind>;
   #delivered = 0;
   #lastReportAt = Number.NEGATIVE_INFINITY;
   #windowStart: number | undefined;
@@ -53,6 +69,7 @@ export class DeliveryReporter {
 
   constructor(options: DeliveryReporterOptions) {
     this.#options = options;
+    this.#configurationReported = options.configurationReported ?? new Set();
   }
 
   get delivered(): number {
@@ -110,7 +127,7 @@ export class DeliveryReporter {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#report(when);
-    if (this.#options.debug) this.#notice("info", this.#counters(when));
+    if (this.#sayCounters) this.#notice("info", this.#counters(when));
   }
 
   /** Quiet from now on (the sender is gone or shut down). */
@@ -128,7 +145,7 @@ export class DeliveryReporter {
       this.#timer = undefined;
       const window = Math.max(1, Math.round((this.#now() - (this.#windowStart ?? this.#now())) / 1000));
       this.#report(`in the last ${window.toLocaleString("en-US")} s`);
-      if (this.#options.debug) this.#notice("info", this.#counters("so far"));
+      if (this.#sayCounters) this.#notice("info", this.#counters("so far"));
     }, due - now);
     // Never keeps a process (or the sender thread) alive.
     this.#timer.unref?.();
@@ -137,7 +154,7 @@ export class DeliveryReporter {
   #report(when: string): void {
     const unsaid = difference(this.#counts, this.#reported);
     if (totalOf(unsaid) === 0) return;
-    this.#notice("warn", formatLossLine(unsaid, when, this.#words));
+    this.#notice("warn", formatLossLine(unsaid, when, this.#words, this.#signal));
     this.#reported = { ...this.#counts };
     this.#lastReportAt = this.#now();
     this.#windowStart = undefined;
@@ -146,12 +163,21 @@ export class DeliveryReporter {
   #counters(when: string): string {
     const lost = totalOf(this.#counts);
     const causes = LOSS_CAUSES.filter((cause) => this.#counts[cause] > 0).map((cause) => `${cause} ${this.#counts[cause]}`);
-    return `spans ${when}: ${this.#delivered} delivered, ${lost} lost${causes.length ? ` (${causes.join(", ")})` : ""}, ${this.#options.held()} held`;
+    return `${this.#signal.plural} ${when}: ${this.#delivered} delivered, ${lost} lost${causes.length ? ` (${causes.join(", ")})` : ""}, ${this.#options.held()} held`;
   }
 
   #notice(level: Parameters<Notice>[0], line: string): void {
     if (this.#closed) return;
     this.#options.notice(level, line);
+  }
+
+  get #sayCounters(): boolean {
+    if (!this.#options.debug) return false;
+    return !this.#options.countersOnceUsed || this.#delivered > 0 || totalOf(this.#counts) > 0;
+  }
+
+  get #signal(): LossSignal {
+    return this.#options.signal ?? SPANS;
   }
 
   get #intervalMs(): number {

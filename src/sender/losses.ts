@@ -1,7 +1,9 @@
 /**
- * Every span that will never reach AxonPush is counted here, by why, so no
- * span is lost without a word (loss-reporter.ts says it). Each cause names
- * the variable that would help, where one would.
+ * Every span (and every log record) that will never reach AxonPush is
+ * counted here, by why, so none is lost without a word
+ * (delivery-reporter.ts says it). Each cause names the variable that would
+ * help, where one would; spans and log records are counted apart and said
+ * in their own words (`SPANS`, `LOG_RECORDS`).
  */
 export type LossCause =
   | "batchQueueFull"
@@ -38,6 +40,24 @@ const DESCRIPTIONS: Readonly<Record<LossCause, string>> = {
 
 export type LossCounts = Record<LossCause, number>;
 
+/** What is counted: how to name it, and the causes whose words differ from the spans' ones. */
+export interface LossSignal {
+  /** `1 span`, `2 log records`. */
+  readonly count: (n: number) => string;
+  /** `spans`, `log records`: the debug counters' word. */
+  readonly plural: string;
+  readonly descriptions?: Partial<Record<LossCause, string>>;
+}
+
+export const SPANS: LossSignal = { count: (n) => `${number(n)} span${n === 1 ? "" : "s"}`, plural: "spans" };
+
+/** Log records have their own budget (AXONPUSH_LOG_QUEUE_SIZE), never the spans' one. */
+export const LOG_RECORDS: LossSignal = {
+  count: (n) => `${number(n)} log record${n === 1 ? "" : "s"}`,
+  plural: "log records",
+  descriptions: { queueFull: "sender log queue full (AXONPUSH_LOG_QUEUE_SIZE)" },
+};
+
 export function noLosses(): LossCounts {
   return { batchQueueFull: 0, queueFull: 0, refused: 0, gaveUp: 0, unencodable: 0, shutdown: 0, exitBudget: 0, senderGone: 0 };
 }
@@ -54,8 +74,9 @@ export function difference(now: LossCounts, before: LossCounts): LossCounts {
   return out;
 }
 
-const number = (n: number) => n.toLocaleString("en-US");
-const spans = (n: number) => `${number(n)} span${n === 1 ? "" : "s"}`;
+function number(n: number): string {
+  return n.toLocaleString("en-US");
+}
 
 /**
  * One line: `1,204 spans not delivered in the last 30 s: 1,180 batch queue
@@ -63,12 +84,18 @@ const spans = (n: number) => `${number(n)} span${n === 1 ? "" : "s"}`;
  * `when` says which window (`in the last 30 s`, `before exit`); `words`
  * holds the server's last words for causes that have them.
  */
-export function formatLossLine(counts: LossCounts, when: string, words: Partial<Record<LossCause, string>> = {}): string {
+export function formatLossLine(
+  counts: LossCounts,
+  when: string,
+  words: Partial<Record<LossCause, string>> = {},
+  signal: LossSignal = SPANS,
+): string {
   const parts: string[] = [];
   for (const cause of LOSS_CAUSES) {
     const count = counts[cause];
     if (count <= 0) continue;
-    parts.push(`${number(count)} ${DESCRIPTIONS[cause]}${words[cause] ? ` (${words[cause]})` : ""}`);
+    const description = signal.descriptions?.[cause] ?? DESCRIPTIONS[cause];
+    parts.push(`${number(count)} ${description}${words[cause] ? ` (${words[cause]})` : ""}`);
   }
-  return `${spans(totalOf(counts))} not delivered ${when}: ${parts.join(", ")}`;
+  return `${signal.count(totalOf(counts))} not delivered ${when}: ${parts.join(", ")}`;
 }

@@ -11,6 +11,7 @@ import type { AxonPushClientOptions } from "../client.js";
 import type { ExporterSettings } from "../exporter/options.js";
 import type { LossCounts } from "./losses.js";
 import type { NoticeLevel } from "./delivery-reporter.js";
+import type { LogBatch } from "./log-records.js";
 import type { RecordBatch } from "./records.js";
 
 /** The standard proxy variables, read on the app's thread (the sender thread gets no environment). */
@@ -36,11 +37,14 @@ export type ToSender =
    * without a message back per batch: [0] every span taken off the channel
    * (modulo 2^32), so the app's thread can bound what it has handed over but
    * the sender has not taken yet; [1] the spans the lane holds now, so what
-   * a dying thread held is known and counted.
+   * a dying thread held is known and counted; [2] and [3] the same for log
+   * records (the `logs` messages).
    */
   | { readonly type: "open"; readonly lane: number; readonly settings: LaneSettings; readonly shared: SharedArrayBuffer }
   /** `appLosses`: the lane's cumulative losses counted on the app's thread. */
   | { readonly type: "spans"; readonly lane: number; readonly batch: RecordBatch; readonly appLosses?: Partial<LossCounts> }
+  /** Log records for the lane's log line; `appLosses` counts log records lost on the app's thread. */
+  | { readonly type: "logs"; readonly lane: number; readonly batch: LogBatch; readonly appLosses?: Partial<LossCounts> }
   | { readonly type: "flush"; readonly lane: number; readonly id: number }
   | { readonly type: "shutdown"; readonly lane: number; readonly id: number; readonly timeoutMs: number }
   /**

@@ -8,9 +8,9 @@
  * and retries all happen on the sender (records-to-spans.ts rebuilds what the
  * mapping code reads from a record).
  */
-import type { Attributes, AttributeValue, HrTime, SpanStatus } from "@opentelemetry/api";
-import type { Resource } from "@opentelemetry/resources";
+import type { Attributes, HrTime, SpanStatus } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { ResourceNumbers } from "./resource-numbers.js";
 
 export interface SpanContextRecord {
   readonly traceId: string;
@@ -78,13 +78,10 @@ export interface RecordBatch {
 /**
  * Turns spans into records for one sender. Each resource is numbered the
  * first time it is seen and described in that batch only; the sender keeps
- * the table. A resource whose asynchronous attributes are still pending
- * (only the exit path hands such spans over: it cannot wait) is described
- * with what has settled, under a number of its own, and not remembered.
+ * the table (resource-numbers.ts).
  */
 export class RecordMaker {
-  readonly #resourceIds = new WeakMap<Resource, number>();
-  #nextResourceId = 1;
+  readonly #resources = new ResourceNumbers();
 
   toRecords(spans: readonly ReadableSpan[]): RecordBatch {
     const records: SpanRecord[] = [];
@@ -93,45 +90,16 @@ export class RecordMaker {
     for (const span of spans) {
       // A hand-built object that is not a span must not stop the others.
       try {
-        records.push(spanRecord(span, this.#resourceId(span.resource, resources)));
+        records.push(spanRecord(span, this.#resources.numberOf(span.resource, resources)));
       } catch {
         unreadable += 1;
       }
     }
     return { spans: records, resources, unreadable };
   }
-
-  #resourceId(resource: Resource | undefined, described: ResourceRecord[]): number {
-    if (!resource) return 0;
-    const known = this.#resourceIds.get(resource);
-    if (known !== undefined) return known;
-    const id = this.#nextResourceId++;
-    const pending = resource.asyncAttributesPending === true;
-    described.push({ id, attributes: pending ? settledAttributes(resource) : resource.attributes, ...schemaUrlOf(resource) });
-    if (!pending) this.#resourceIds.set(resource, id);
-    return id;
-  }
 }
 
-function schemaUrlOf(resource: Resource): { schemaUrl?: string } {
-  return resource.schemaUrl ? { schemaUrl: resource.schemaUrl } : {};
-}
-
-/**
- * `resource.attributes` while detection is still running logs an error and
- * is incomplete; the exit path cannot wait, so it takes what has settled.
- */
-function settledAttributes(resource: Resource): Attributes {
-  const settled: Attributes = {};
-  for (const [key, value] of resource.getRawAttributes()) {
-    const pending = typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
-    // First value wins, as in the SDK's own resource.
-    if (!pending && value != null && settled[key] === undefined) settled[key] = value as AttributeValue;
-  }
-  return settled;
-}
-
-function contextRecord(context: {
+export function contextRecord(context: {
   traceId: string;
   spanId: string;
   traceFlags: number;

@@ -8,13 +8,18 @@
  * app's thread instead (loaded from dist/sender.cjs), with tracing
  * suppressed around our own requests, and what the dead thread held is
  * counted as lost and said.
+ *
+ * Log records (`handOverLogs`) take the same way on the same lane, with
+ * their own bound, their own counts and their own words (log records, not
+ * spans).
  */
 import { logger } from "../diag.js";
 import { withTracingSuppressed } from "../transport/suppress-tracing.js";
 import type { Transport } from "../transport/types.js";
 import type { Notice } from "./delivery-reporter.js";
 import type { Lane, LaneSeams } from "./lane.js";
-import { formatLossLine, noLosses, type LossCause, type LossCounts } from "./losses.js";
+import { cloneableLogBatch, type LogBatch } from "./log-records.js";
+import { formatLossLine, LOG_RECORDS, noLosses, type LossCause, type LossCounts, type LossSignal } from "./losses.js";
 import type { LaneSettings } from "./protocol.js";
 import type { RecordBatch, ResourceRecord } from "./records.js";
 import { loadSenderModule } from "./sender-module.js";
@@ -33,6 +38,9 @@ export interface SenderLaneSeams {
 }
 
 let nextLaneId = 1;
+
+/** The shared word counting the log records the thread took (protocol.ts); the one after it, those its lane holds. */
+const LOGS_TAKEN = 2;
 
 const LANES_KEY = Symbol.for("axonpush-otel.sender-lanes");
 type GlobalWithLanes = typeof globalThis & { [LANES_KEY]?: Set<{ flush(): Promise<void> }> };
@@ -53,19 +61,28 @@ export class SenderLane {
   readonly #seams: SenderLaneSeams;
   readonly #id = nextLaneId++;
   readonly #thread: SenderThread | undefined;
-  /** [0]: spans the thread took off the channel; [1]: spans its lane holds (protocol.ts). */
-  readonly #shared = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  /** [0]: spans the thread took off the channel; [1]: spans its lane holds; [2], [3]: the same for log records (protocol.ts). */
+  readonly #shared = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
   /** Spans posted to the thread, modulo 2^32 like the thread's count. */
   #posted = 0;
+  /** Log records posted to the thread, likewise. */
+  #postedLogs = 0;
   #opened = false;
   #local: Lane | undefined;
   /** Cumulative losses counted here, sent with the next hand-over when they changed. */
   readonly #appLosses: Partial<LossCounts> = {};
   #appLossesChanged = false;
+  /** The same for log records. */
+  readonly #appLogLosses: Partial<LossCounts> = {};
+  #appLogLossesChanged = false;
+  /** Called before a flush or an exit drain: whoever buffers log records for this lane hands them over. */
+  readonly #beforeExitDrain = new Set<() => void>();
   #exiting = false;
   #stopListening: (() => void)[] = [];
   /** Every resource described so far (a process has one or two): a lane started later needs them too. */
   readonly #resources = new Map<number, ResourceRecord>();
+  /** The same for the log records' resources (numbered by their own maker). */
+  readonly #logResources = new Map<number, ResourceRecord>();
 
   constructor(settings: LaneSettings, seams: SenderLaneSeams = {}) {
     this.#settings = settings;
@@ -97,6 +114,60 @@ export class SenderLane {
     this.#appLossesChanged = true;
   }
 
+  /** Log records lost on the app's thread before the sender saw them; cumulative. */
+  countLogLoss(cause: LossCause, count: number): void {
+    if (count <= 0) return;
+    this.#appLogLosses[cause] = (this.#appLogLosses[cause] ?? 0) + count;
+    this.#appLogLossesChanged = true;
+  }
+
+  /** `hook` runs before every flush and exit drain (a log buffer hands over what it holds); returns its removal. */
+  onHandOverBuffered(hook: () => void): () => void {
+    this.#beforeExitDrain.add(hook);
+    return () => this.#beforeExitDrain.delete(hook);
+  }
+
+  handOverLogs(batch: LogBatch): void {
+    for (const resource of batch.resources) this.#logResources.set(resource.id, resource);
+    const local = this.#local ?? (this.#open() ? undefined : this.#fallBack());
+    if (local) {
+      local.acceptLogs(batch, this.#takeAppLogLosses());
+      return;
+    }
+    const thread = this.#thread!;
+    const count = batch.records.length + batch.unreadable;
+    // As for spans: what the thread has not taken yet stays bounded, with the log records' own budget.
+    const untaken = (this.#postedLogs - Atomics.load(this.#shared, LOGS_TAKEN)) | 0;
+    if (untaken > 0 && untaken + count > 2 * this.#settings.exporter.maxLogQueueSize) {
+      this.countLogLoss("queueFull", batch.records.length);
+      this.countLogLoss("unencodable", batch.unreadable);
+      // Only what the sender must know: the resources first described here (later records name
+      // them) and the losses, so they are said in time even when no record follows the storm.
+      this.#postLogs(thread, { records: [], resources: batch.resources, unreadable: 0 });
+      return;
+    }
+    // A value that cannot be cloned (a function in a body, say) fails the post while the thread runs:
+    // the batch goes again as plain data, and only then would it be lost.
+    if (this.#postLogs(thread, batch) || (thread.state === "running" && this.#postLogs(thread, cloneableLogBatch(batch)))) {
+      this.#postedLogs = (this.#postedLogs + count) | 0;
+      return;
+    }
+    if (thread.state === "running") {
+      this.countLogLoss("unencodable", count);
+      return;
+    }
+    // The thread went away between the check and the post.
+    this.#fallBack().acceptLogs(batch, this.#takeAppLogLosses());
+  }
+
+  /** Posts log records with the app's thread's log losses so far; false when the post failed (they go with the next). */
+  #postLogs(thread: SenderThread, batch: LogBatch): boolean {
+    const appLosses = this.#takeAppLogLosses();
+    if (thread.post({ type: "logs", lane: this.#id, batch, ...(appLosses ? { appLosses } : {}) })) return true;
+    if (appLosses) this.#appLogLossesChanged = true;
+    return false;
+  }
+
   handOver(batch: RecordBatch): void {
     for (const resource of batch.resources) this.#resources.set(resource.id, resource);
     const local = this.#local ?? (this.#open() ? undefined : this.#fallBack());
@@ -123,6 +194,7 @@ export class SenderLane {
 
   /** Resolves once everything handed over so far has settled (or the thread is gone). */
   async flush(): Promise<void> {
+    this.handOverBuffered();
     if (!this.#local && this.#opened) {
       await this.#thread!.ask((id) => ({ type: "flush", lane: this.#id, id }));
     }
@@ -140,6 +212,7 @@ export class SenderLane {
 
   /** At Node's `exit` event: the thread (shared by every lane) sends what it holds; the app's thread blocks meanwhile. */
   drainAtExit(budgetMs: number): ExitDrainOutcome {
+    this.handOverBuffered();
     if (this.#local || !this.#opened || !this.#thread) return { kind: "not-running", elapsedMs: 0 };
     return this.#thread.drainForExit(budgetMs);
   }
@@ -158,6 +231,21 @@ export class SenderLane {
     if (appLosses) local.reporter.appLosses(appLosses);
     local.reporter.lost("exitBudget", local.held);
     local.reporter.sayNow("before exit");
+    const appLogLosses = this.#takeAppLogLosses();
+    if (appLogLosses) local.logReporter.appLosses(appLogLosses);
+    local.logReporter.lost("exitBudget", local.logsHeld);
+    local.logReporter.sayNow("before exit");
+  }
+
+  /** Whatever buffers log records for this lane hands them over now (before a flush, or the exit drain). */
+  handOverBuffered(): void {
+    for (const hook of this.#beforeExitDrain) {
+      try {
+        hook();
+      } catch (error) {
+        logger.debug(`exit: a log buffer could not hand over: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 
   /** Whether a hand-over now would go to the thread (starting it if needed). */
@@ -178,16 +266,23 @@ export class SenderLane {
 
   /** The exit drain ended before the thread answered: what it never took, or still held, is lost; said from here. */
   #sayUnconfirmedAtExit(): void {
-    const held = ((this.#posted - Atomics.load(this.#shared, 0)) | 0) + Atomics.load(this.#shared, 1);
-    if (held <= 0) return;
-    say("warn", formatLossLine({ ...noLosses(), exitBudget: held }, "before exit"), this.#settings.debug, true);
+    const sayHeld = (held: number, signal?: LossSignal) => {
+      if (held > 0) say("warn", formatLossLine({ ...noLosses(), exitBudget: held }, "before exit", {}, signal), this.#settings.debug, true);
+    };
+    sayHeld(this.#unconfirmed(this.#posted, 0));
+    sayHeld(this.#unconfirmed(this.#postedLogs, LOGS_TAKEN), LOG_RECORDS);
   }
 
   #threadGone(): void {
     // What the thread never took, and what its lane held: gone with it.
-    const lost = ((this.#posted - Atomics.load(this.#shared, 0)) | 0) + Atomics.load(this.#shared, 1);
-    this.countLoss("senderGone", lost);
+    this.countLoss("senderGone", this.#unconfirmed(this.#posted, 0));
+    this.countLogLoss("senderGone", this.#unconfirmed(this.#postedLogs, LOGS_TAKEN));
     this.#fallBack();
+  }
+
+  /** What was posted and never taken, plus what the lane holds: `taken` is the shared word of that count, the held one follows it. */
+  #unconfirmed(posted: number, taken: number): number {
+    return ((posted - Atomics.load(this.#shared, taken)) | 0) + Atomics.load(this.#shared, taken + 1);
   }
 
   #fallBack(): Lane {
@@ -204,8 +299,15 @@ export class SenderLane {
     this.#local = new LaneClass(this.#settings, seams);
     // The records to come name resources the dead thread was told about: tell this lane too.
     if (this.#resources.size > 0) this.#local.accept({ spans: [], resources: [...this.#resources.values()], unreadable: 0 });
+    if (this.#logResources.size > 0) this.#local.acceptLogs({ records: [], resources: [...this.#logResources.values()], unreadable: 0 });
     logger.debug("sending on the app's thread");
     return this.#local;
+  }
+
+  #takeAppLogLosses(): Partial<LossCounts> | undefined {
+    if (!this.#appLogLossesChanged) return undefined;
+    this.#appLogLossesChanged = false;
+    return { ...this.#appLogLosses };
   }
 
   #takeAppLosses(): Partial<LossCounts> | undefined {

@@ -12,12 +12,16 @@ import { Lane } from "./lane.js";
 import type { FromSender, ToSender } from "./protocol.js";
 import { yieldToTheApp } from "./thread-priority.js";
 
+/** The shared words of a lane's log records (protocol.ts). */
+const LOGS_TAKEN = 2;
+const LOGS_HELD = 3;
+
 /** The most of the exit budget kept back for counting and saying what could not be sent. */
 const EXIT_REPORT_MARGIN_MS = 50;
 
 interface LaneEntry {
   readonly lane: Lane;
-  /** [0]: spans taken off the channel, modulo 2^32; [1]: spans held now (see protocol.ts). */
+  /** [0]: spans taken off the channel, modulo 2^32; [1]: spans held now; [2], [3]: the same for log records (see protocol.ts). */
   readonly shared: Int32Array;
 }
 
@@ -33,7 +37,12 @@ export function runSenderLoop(port: MessagePort, exitSignal: SharedArrayBuffer):
     switch (message.type) {
       case "open": {
         const shared = new Int32Array(message.shared);
-        lanes.set(message.lane, { lane: new Lane(message.settings, { notice, onHeld: (held) => Atomics.store(shared, 1, held) }), shared });
+        const lane = new Lane(message.settings, {
+          notice,
+          onHeld: (held) => Atomics.store(shared, 1, held),
+          onLogsHeld: (held) => Atomics.store(shared, LOGS_HELD, held),
+        });
+        lanes.set(message.lane, { lane, shared });
         return;
       }
       case "spans": {
@@ -41,6 +50,13 @@ export function runSenderLoop(port: MessagePort, exitSignal: SharedArrayBuffer):
         if (!entry) return;
         entry.lane.accept(message.batch, message.appLosses);
         Atomics.add(entry.shared, 0, message.batch.spans.length + message.batch.unreadable);
+        return;
+      }
+      case "logs": {
+        const entry = lanes.get(message.lane);
+        if (!entry) return;
+        entry.lane.acceptLogs(message.batch, message.appLosses);
+        Atomics.add(entry.shared, LOGS_TAKEN, message.batch.records.length + message.batch.unreadable);
         return;
       }
       case "flush":
