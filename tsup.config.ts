@@ -26,6 +26,7 @@ const preloadBundle: Options = {
     options.mainFields = ["main"];
     options.conditions = [];
     options.define = { ...options.define, ...BUNDLED };
+      options.sourcesContent = SOURCES_IN_MAPS;
     // src/sender/entry-path.ts and sender-lane.ts read `import.meta.url` only where `__dirname` is missing (ESM).
     options.logOverride = { ...options.logOverride, "empty-import-meta": "silent" };
   },
@@ -62,6 +63,10 @@ function coreForTransformerPlugin(): Plugin {
   };
 }
 
+// Source maps carry positions only: a stack trace still names our files and lines, and the sources
+// themselves would be about a third of what the package adds to an install.
+const SOURCES_IN_MAPS = false;
+
 // Code that finds dist/sender.cjs beside itself once bundled (src/sender/entry-path.ts).
 const BUNDLED = { __AXONPUSH_BUNDLED__: "true" };
 
@@ -94,6 +99,7 @@ export default defineConfig(recordBundleContents([
     // src/preload/lazy-require.ts uses `__filename` in CJS and reads `import.meta.url` only in ESM.
     esbuildOptions(options, context) {
       options.define = { ...options.define, ...BUNDLED };
+      options.sourcesContent = SOURCES_IN_MAPS;
       if (context.format === "cjs") options.logOverride = { ...options.logOverride, "empty-import-meta": "silent" };
     },
   },
@@ -117,6 +123,7 @@ export default defineConfig(recordBundleContents([
     esbuildPlugins: [bootAsSeparateBundlePlugin("./src/preload/boot.js", "src/preload/boot.ts")],
     esbuildOptions(options, context) {
       options.define = { ...options.define, __AXONPUSH_ESM__: context.format === "esm" ? "true" : "false" };
+      options.sourcesContent = SOURCES_IN_MAPS;
       // Drops the other format's branch entirely (a top-level `await` must not
       // survive, even dead, in the CJS file).
       options.minifySyntax = true;
@@ -145,8 +152,6 @@ export default defineConfig(recordBundleContents([
     esbuildPlugins: [coreForTransformerPlugin()],
     esbuildOptions(options, context) {
       preloadBundle.esbuildOptions?.(options, context);
-      // Positions only: the sources themselves would double what this file adds to an install.
-      options.sourcesContent = false;
     },
   },
   {
@@ -162,6 +167,7 @@ export default defineConfig(recordBundleContents([
     splitting: false,
     esbuildOptions(options) {
       options.define = { ...options.define, ...BUNDLED };
+      options.sourcesContent = SOURCES_IN_MAPS;
     },
   },
 ]));

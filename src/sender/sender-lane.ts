@@ -182,6 +182,11 @@ export class SenderLane {
     const untaken = (this.#posted - Atomics.load(this.#shared, 0)) | 0;
     if (untaken > 0 && untaken + count > this.#handOverLimit) {
       this.countLoss("queueFull", batch.spans.length);
+      // The spans are dropped, not what the thread must still learn: resources later batches name, counts.
+      const lossesNow = this.#takeAppLosses() ?? appLosses;
+      if (batch.resources.length > 0 || lossesNow) {
+        this.#thread!.post({ type: "spans", lane: this.#id, batch: { spans: [], resources: batch.resources, unreadable: 0 }, ...(lossesNow ? { appLosses: lossesNow } : {}) });
+      }
       return;
     }
     if (this.#thread!.post({ type: "spans", lane: this.#id, batch, ...(appLosses ? { appLosses } : {}) })) {
