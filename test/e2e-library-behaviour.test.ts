@@ -5,6 +5,7 @@
 // one. Our fixes to the upstream instrumentations
 // (scripts/instrumentation-patches/) are what make them equal.
 import { describe, expect, it } from "vitest";
+import type { ReceivedLog } from "../src/receiver/index.js";
 import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 import { expectSameBehaviour, instrumentationScope, PRELOAD_RUNS, runPlainAndTraced, runToEnd } from "./helpers/run-to-end.js";
@@ -27,6 +28,8 @@ interface LibraryCase {
   scopes: string[];
   /** The status each span of that name must carry, as `ERROR(<message>)`. */
   statuses?: Record<string, string>;
+  /** Log records that must reach AxonPush as `app.log` events, as `<framework> <severity> <body>`. */
+  logs?: string[];
 }
 
 // toMatchObject matches these partially, so `seen` is checked only where named.
@@ -153,6 +156,22 @@ const CASES: LibraryCase[] = [
     spans: ["onRequest - stamp", "onSend - tag", "handler - home"],
     scopes: [FASTIFY_SCOPE],
   },
+  {
+    library: "pino (a logger keeps its destination: the stream itself, flush of an asynchronous one, a transport's events; the app's streamWrite hook)",
+    entry: "fixtures/library-behaviour/pino",
+    untraced: {
+      streamKept: true,
+      hookedLines: ['{"level":30,"msg":"password [hidden]"}', '{"level":40,"module":"billing","msg":"child line"}'],
+      flushed: "called back",
+      fileLines: ['{"level":30,"msg":"an asynchronous line"}'],
+      transportKept: true,
+      transportEvent: "ready",
+    },
+    spans: [],
+    scopes: [],
+    // Still sent, as the line the app's own hook made of it.
+    logs: ["pino info a line to stdout", "pino info password [hidden]", "pino warn child line", "pino info an asynchronous line", "pino info a line through a transport"],
+  },
 ];
 
 describe.each(CASES)("$library", (library) => {
@@ -176,6 +195,12 @@ describe.each(CASES)("$library", (library) => {
     for (const [name, status] of Object.entries(library.statuses ?? {})) {
       const seen = spans.filter((s) => s.name === name).map((s) => `${s.status}(${s.statusMessage ?? ""})`);
       expect(new Set(seen), name).toEqual(new Set([status]));
+    }
+    const logs = library.logs ?? [];
+    if (logs.length > 0) {
+      const described = (all: ReceivedLog[]) => all.map((log) => `${log.framework} ${log.severityText} ${log.body}`);
+      const received = await receiver.waitForLogs((all) => logs.every((line) => described(all).includes(line)), 10_000);
+      expect(described(received).sort()).toEqual([...logs].sort());
     }
     expect(receiver.rejections).toEqual([]);
   });

@@ -75,10 +75,14 @@ describe("library suites: the outcomes reporter", () => {
       testFile,
       [
         'import { test } from "node:test";',
+        'import assert from "node:assert";',
         'test("passes", () => {});',
         'test("fails", () => { throw new Error("planned failure\\nsecond line"); });',
         'test("skipped", { skip: true }, () => {});',
         'test("outer", async (t) => { await t.test("inner", () => {}); });',
+        // As in pino's suite under the preload: an assertion about a value without a string form.
+        'test("throws a value without a string form", () => { assert.equal(Object.create(null), process.stdout); });',
+        'test("runs after it", () => {});',
       ].join("\n"),
     );
     const destination = path.join(dir, "outcomes.jsonl");
@@ -95,7 +99,10 @@ describe("library suites: the outcomes reporter", () => {
       "sample.test.mjs > 0 > skipped": "skip",
       "sample.test.mjs > 1 > inner": "pass",
       "sample.test.mjs > 0 > outer": "pass",
+      "sample.test.mjs > 0 > throws a value without a string form": "fail",
+      "sample.test.mjs > 0 > runs after it": "pass",
     });
     expect(byTest.get("sample.test.mjs > 0 > fails").error).toBe("planned failure");
+    expect(byTest.get("sample.test.mjs > 0 > throws a value without a string form").error).toContain("[Object: null prototype] {} == ");
   });
 });

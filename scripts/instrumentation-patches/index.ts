@@ -15,13 +15,14 @@ import { ES_MODULE_NAMESPACE_PATCHES } from "./es-module-namespaces.js";
 import { expressPatch } from "./express.js";
 import { fastifyPatch } from "./fastify.js";
 import { koaPatch } from "./koa.js";
+import { pinoPatch } from "./pino.js";
 import { routerPatch } from "./router.js";
 import type { InstrumentationPatch } from "./types.js";
 
 export type { InstrumentationPatch, SourceEdit } from "./types.js";
 export { applyPatch, PatchDoesNotApplyError } from "./apply.js";
 
-export const INSTRUMENTATION_PATCHES: readonly InstrumentationPatch[] = [connectPatch, routerPatch, expressPatch, koaPatch, fastifyPatch, ...ES_MODULE_NAMESPACE_PATCHES];
+export const INSTRUMENTATION_PATCHES: readonly InstrumentationPatch[] = [connectPatch, routerPatch, expressPatch, koaPatch, fastifyPatch, pinoPatch, ...ES_MODULE_NAMESPACE_PATCHES];
 
 export interface PatchTarget {
   patch: InstrumentationPatch;

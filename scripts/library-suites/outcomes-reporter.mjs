@@ -2,6 +2,8 @@
 // that ended (file, nesting, name, outcome, and the first line of a
 // failure), so a bare run and a traced run of a library's own suite can be
 // compared test by test (compare-outcomes.mjs).
+import { inspect } from "node:util";
+
 export default async function* outcomesReporter(source) {
   for await (const event of source) {
     if (event.type !== "test:pass" && event.type !== "test:fail") continue;
@@ -17,6 +19,16 @@ export default async function* outcomesReporter(source) {
 
 function firstLineOf(error) {
   const cause = error?.cause ?? error;
-  const message = String(cause?.message ?? cause ?? "");
-  return message.split("\n").find((text) => text.trim() !== "")?.slice(0, 200) ?? "";
+  return textOf(cause?.message ?? cause ?? "").split("\n").find((text) => text.trim() !== "")?.slice(0, 200) ?? "";
+}
+
+// What a test threw may be any value: an object without a string form (a
+// null prototype, an assertion's actual value) must not stop the reporter,
+// which would lose every later test's outcome.
+function textOf(value) {
+  try {
+    return typeof value === "string" ? value : String(value);
+  } catch {
+    return inspect(value, { depth: 1, breakLength: Infinity });
+  }
 }
