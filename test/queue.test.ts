@@ -115,6 +115,21 @@ describe("bounded queue (AXONPUSH_QUEUE_SIZE)", () => {
     expect(wire.sent.map(nameOf)).toEqual(["a-0", "a-1", "a-2", "a-3", "b-0"]);
   });
 
+  it("builds nothing for the spans it has no room for: they are lost to the full queue, never encoded", async () => {
+    vi.useFakeTimers();
+    const wire = manualTransport();
+    const exporter = exporterOn(wire.transport, { maxQueueSize: 3, concurrency: 1 });
+    // An attribute that throws when read: built, this span would be lost as "could not be encoded".
+    const throwing = Object.defineProperty({}, "boom", { enumerable: true, get: () => { throw new Error("unreadable attribute"); } });
+    const unencodable = makeSpan({ name: "beyond-room", attributes: throwing });
+    exporter.export([...spans(3, "kept"), unencodable, ...spans(2, "beyond")], callbackRecorder().callback);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(warnings.messages).toEqual(["3 spans not delivered in the last 1 s: 3 sender queue full (AXONPUSH_QUEUE_SIZE)"]);
+    vi.useRealTimers();
+    await settleEverything(wire);
+    expect(wire.sent.map(nameOf)).toEqual(["kept-0", "kept-1", "kept-2"]);
+  });
+
   it("sums later losses into one line per interval, and a quiet interval says nothing", async () => {
     vi.useFakeTimers();
     const wire = manualTransport();

@@ -137,6 +137,11 @@ export class DeliveryQueue {
     return this.#logs.held;
   }
 
+  /** Room left for spans. */
+  get room(): number {
+    return Math.max(0, this.#spans.max - this.#spans.held);
+  }
+
   /** Room left for log records. */
   get logRoom(): number {
     return Math.max(0, this.#logs.max - this.#logs.held);

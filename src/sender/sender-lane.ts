@@ -135,17 +135,20 @@ export class SenderLane {
       return;
     }
     const thread = this.#thread!;
-    const count = batch.records.length + batch.unreadable;
-    // As for spans: what the thread has not taken yet stays bounded, with the log records' own budget.
-    const untaken = (this.#postedLogs - Atomics.load(this.#shared, LOGS_TAKEN)) | 0;
-    if (untaken > 0 && untaken + count > 2 * this.#settings.exporter.maxLogQueueSize) {
-      this.countLogLoss("queueFull", batch.records.length);
-      this.countLogLoss("unencodable", batch.unreadable);
-      // Only what the sender must know: the resources first described here (later records name
-      // them) and the losses, so they are said in time even when no record follows the storm.
-      this.#postLogs(thread, { records: [], resources: batch.resources, unreadable: 0 });
-      return;
+    // As for spans: only what the thread's log queue has room for crosses; the rest is counted here, never cloned.
+    const room = this.#roomOnThread(this.#postedLogs, LOGS_TAKEN, this.#settings.exporter.maxLogQueueSize);
+    if (room < batch.records.length) {
+      this.countLogLoss("queueFull", batch.records.length - Math.max(0, room));
+      if (room <= 0) {
+        this.countLogLoss("unencodable", batch.unreadable);
+        // Only what the sender must know: the resources first described here (later records name
+        // them) and the losses, so they are said in time even when no record follows the storm.
+        this.#postLogs(thread, { records: [], resources: batch.resources, unreadable: 0 });
+        return;
+      }
+      batch = { ...batch, records: batch.records.slice(0, room) };
     }
+    const count = batch.records.length + batch.unreadable;
     // A value that cannot be cloned (a function in a body, say) fails the post while the thread runs:
     // the batch goes again as plain data, and only then would it be lost.
     if (this.#postLogs(thread, batch) || (thread.state === "running" && this.#postLogs(thread, cloneableLogBatch(batch)))) {
@@ -176,25 +179,30 @@ export class SenderLane {
       local.accept(batch, appLosses);
       return;
     }
-    const count = batch.spans.length + batch.unreadable;
-    // What the thread has not taken yet is bounded too: a sender that cannot keep up must not grow the
-    // channel. (A batch always goes when the channel is empty, however large: the lane bounds it then.)
-    const untaken = (this.#posted - Atomics.load(this.#shared, 0)) | 0;
-    if (untaken > 0 && untaken + count > this.#handOverLimit) {
-      this.countLoss("queueFull", batch.spans.length);
-      // The spans are dropped, not what the thread must still learn: resources later batches name, counts.
-      const lossesNow = this.#takeAppLosses() ?? appLosses;
-      if (batch.resources.length > 0 || lossesNow) {
-        this.#thread!.post({ type: "spans", lane: this.#id, batch: { spans: [], resources: batch.resources, unreadable: 0 }, ...(lossesNow ? { appLosses: lossesNow } : {}) });
+    // Only what the thread's queue has room for crosses (its bound, less what it holds and what it has
+    // not taken off the channel yet): a sender that cannot keep up must not grow the channel, and spans
+    // it would drop are counted here, never cloned nor built.
+    const room = this.#roomOnThread(this.#posted, 0, this.#settings.exporter.maxQueueSize);
+    if (room < batch.spans.length) {
+      this.countLoss("queueFull", batch.spans.length - Math.max(0, room));
+      if (room <= 0) {
+        this.countLoss("unencodable", batch.unreadable);
+        // The spans are dropped, not what the thread must still learn: resources later batches name, and
+        // the losses just counted (cumulative: the newest supersedes what was taken above).
+        const losses = this.#takeAppLosses() ?? appLosses;
+        this.#thread!.post({ type: "spans", lane: this.#id, batch: { spans: [], resources: batch.resources, unreadable: 0 }, ...(losses ? { appLosses: losses } : {}) });
+        return;
       }
-      return;
+      batch = { ...batch, spans: batch.spans.slice(0, room) };
     }
-    if (this.#thread!.post({ type: "spans", lane: this.#id, batch, ...(appLosses ? { appLosses } : {}) })) {
+    const count = batch.spans.length + batch.unreadable;
+    const lossesWithBatch = this.#takeAppLosses() ?? appLosses;
+    if (this.#thread!.post({ type: "spans", lane: this.#id, batch, ...(lossesWithBatch ? { appLosses: lossesWithBatch } : {}) })) {
       this.#posted = (this.#posted + count) | 0;
       return;
     }
     // The thread went away between the check and the post.
-    this.#fallBack().accept(batch, appLosses);
+    this.#fallBack().accept(batch, lossesWithBatch);
   }
 
   /** Resolves once everything handed over so far has settled (or the thread is gone). */
@@ -321,7 +329,13 @@ export class SenderLane {
     return { ...this.#appLosses };
   }
 
-  get #handOverLimit(): number {
-    return 2 * this.#settings.exporter.maxQueueSize;
+  /**
+   * Room the thread's queue has for a hand-over now: its bound, less what
+   * its lane holds and what was posted but not taken off the channel yet
+   * (`taken` is the shared word of that count, the held one follows it).
+   */
+  #roomOnThread(posted: number, taken: number, bound: number): number {
+    const untaken = Math.max(0, (posted - Atomics.load(this.#shared, taken)) | 0);
+    return bound - untaken - Atomics.load(this.#shared, taken + 1);
   }
 }
