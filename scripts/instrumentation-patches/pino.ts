@@ -44,6 +44,7 @@ export const pinoPatch: InstrumentationPatch = {
 // leaving the logger's stream as the app gave it. The numeric level comes from
 // the logger's write function, which child loggers inherit. False where this
 // pino has no \`streamWrite\` hook: the caller falls back to the multistream.
+function ignoreCallback() { }
 function tapRecordsThroughStreamWriteHook(logger, pino, otelStream) {
     const symbols = pino.symbols || {};
     const hooks = symbols.hooksSym && logger[symbols.hooksSym];
@@ -52,8 +53,6 @@ function tapRecordsThroughStreamWriteHook(logger, pino, otelStream) {
         return false;
     }
     const appStreamWrite = hooks.streamWrite;
-    // A write that fails must never surface as an unhandled 'error' event in the app.
-    otelStream.on('error', () => { });
     let level;
     logger[symbols.writeSym] = function write_(obj, msg, num) {
         level = num;
@@ -64,7 +63,9 @@ function tapRecordsThroughStreamWriteHook(logger, pino, otelStream) {
             const written = typeof appStreamWrite === 'function' ? appStreamWrite(line) : line;
             try {
                 otelStream.lastLevel = level;
-                otelStream.write(written);
+                // Straight to the stream's own _write: through write() a Writable turns the line
+                // into a Buffer (from the pool the app's own Buffers come from) to parse it back.
+                otelStream._write(written, 'utf8', ignoreCallback);
             }
             catch (err) {
                 api_1.diag.debug('pino instrumentation: could not copy a log line', err);
