@@ -153,16 +153,16 @@ describe('transport: "otlp", whatever the version', () => {
     expect(warnings[0]).toContain("traceId");
   });
 
-  it("bounds the queue in spans: batches that do not fit are dropped whole and counted", async () => {
+  it("bounds the queue in spans: what does not fit is dropped at once, nothing built for it, and counted", async () => {
     const output = captureAllOutput();
     const { exporter } = setUp({ client: { maxRetries: 0 }, exporter: { maxQueueSize: 250, concurrency: 1, shutdownTimeoutMs: 100 }, debug: true });
     receiver.failNext({ hang: true, times: 1000 });
     const batch = endedSpans(100, "load");
     for (let i = 0; i < 5; i++) exporter.export(batch, () => undefined);
-    // Two batches of 100 fit in 250 spans; the other three are refused at once; the two held ones are cut off at shutdown.
+    // Two batches and half of the third fill the 250 spans; the rest is refused at once; the held ones are cut off at shutdown.
     await exporter.shutdown();
     const counters = output.lines.find((line) => line.includes("spans at shutdown:"));
-    expect(counters).toContain("0 delivered, 500 lost (queueFull 300, shutdown 200), 0 held");
+    expect(counters).toContain("0 delivered, 500 lost (queueFull 250, shutdown 250), 0 held");
   });
 
   it("cuts a batch larger than the queue into requests that fit", async () => {
