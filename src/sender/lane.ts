@@ -138,9 +138,9 @@ export class Lane {
       // As many spans as the queue has room for become requests; the rest are counted as lost at once,
       // nothing built for them (an overloaded sender must not spend itself on bodies it would drop).
       const room = this.#queue.room;
-      const taken = batch.spans.length <= room ? batch : { ...batch, spans: batch.spans.slice(0, room) };
-      this.#reporter.lost("queueFull", batch.spans.length - taken.spans.length);
-      const { requests, failedSpans } = this.#requests.fromRecords(taken);
+      const fitting = batch.spans.length <= room ? batch : { ...batch, spans: batch.spans.slice(0, room) };
+      this.#reporter.lost("queueFull", batch.spans.length - fitting.spans.length);
+      const { requests, failedSpans } = this.#requests.fromRecords(fitting);
       this.#reporter.lost("unencodable", failedSpans);
       this.#reporter.lost("queueFull", this.#queue.enqueue(requests));
     } catch {

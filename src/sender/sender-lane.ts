@@ -139,14 +139,10 @@ export class SenderLane {
     const room = this.#roomOnThread(this.#postedLogs, LOGS_TAKEN, this.#settings.exporter.maxLogQueueSize);
     if (room < batch.records.length) {
       this.countLogLoss("queueFull", batch.records.length - Math.max(0, room));
-      if (room <= 0) {
-        this.countLogLoss("unencodable", batch.unreadable);
-        // Only what the sender must know: the resources first described here (later records name
-        // them) and the losses, so they are said in time even when no record follows the storm.
-        this.#postLogs(thread, { records: [], resources: batch.resources, unreadable: 0 });
-        return;
-      }
-      batch = { ...batch, records: batch.records.slice(0, room) };
+      if (room <= 0) this.countLogLoss("unencodable", batch.unreadable);
+      // With no room, only what the sender must know crosses: the resources first described here (later
+      // records name them) and the losses, so they are said in time even when no record follows the storm.
+      batch = room <= 0 ? { records: [], resources: batch.resources, unreadable: 0 } : { ...batch, records: batch.records.slice(0, room) };
     }
     const count = batch.records.length + batch.unreadable;
     // A value that cannot be cloned (a function in a body, say) fails the post while the thread runs:
@@ -174,9 +170,8 @@ export class SenderLane {
   handOver(batch: RecordBatch): void {
     for (const resource of batch.resources) this.#resources.set(resource.id, resource);
     const local = this.#local ?? (this.#open() ? undefined : this.#fallBack());
-    const appLosses = this.#takeAppLosses();
     if (local) {
-      local.accept(batch, appLosses);
+      local.accept(batch, this.#takeAppLosses());
       return;
     }
     // Only what the thread's queue has room for crosses (its bound, less what it holds and what it has
@@ -185,24 +180,18 @@ export class SenderLane {
     const room = this.#roomOnThread(this.#posted, 0, this.#settings.exporter.maxQueueSize);
     if (room < batch.spans.length) {
       this.countLoss("queueFull", batch.spans.length - Math.max(0, room));
-      if (room <= 0) {
-        this.countLoss("unencodable", batch.unreadable);
-        // The spans are dropped, not what the thread must still learn: resources later batches name, and
-        // the losses just counted (cumulative: the newest supersedes what was taken above).
-        const losses = this.#takeAppLosses() ?? appLosses;
-        this.#thread!.post({ type: "spans", lane: this.#id, batch: { spans: [], resources: batch.resources, unreadable: 0 }, ...(losses ? { appLosses: losses } : {}) });
-        return;
-      }
-      batch = { ...batch, spans: batch.spans.slice(0, room) };
+      if (room <= 0) this.countLoss("unencodable", batch.unreadable);
+      // With no room, only what the thread must still learn crosses: resources later batches name, and the losses.
+      batch = room <= 0 ? { spans: [], resources: batch.resources, unreadable: 0 } : { ...batch, spans: batch.spans.slice(0, room) };
     }
-    const count = batch.spans.length + batch.unreadable;
-    const lossesWithBatch = this.#takeAppLosses() ?? appLosses;
-    if (this.#thread!.post({ type: "spans", lane: this.#id, batch, ...(lossesWithBatch ? { appLosses: lossesWithBatch } : {}) })) {
-      this.#posted = (this.#posted + count) | 0;
+    // Taken after the counting above: the cumulative losses go with this very message.
+    const appLosses = this.#takeAppLosses();
+    if (this.#thread!.post({ type: "spans", lane: this.#id, batch, ...(appLosses ? { appLosses } : {}) })) {
+      this.#posted = (this.#posted + batch.spans.length + batch.unreadable) | 0;
       return;
     }
     // The thread went away between the check and the post.
-    this.#fallBack().accept(batch, lossesWithBatch);
+    this.#fallBack().accept(batch, appLosses);
   }
 
   /** Resolves once everything handed over so far has settled (or the thread is gone). */
