@@ -1,0 +1,30 @@
+// The sender thread runs with its young generation capped: left to V8, a busy worker's new space
+// grows to 128 MiB on Node 24 (bench/FINDINGS.md, "The sender's memory").
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { SENDER_YOUNG_GENERATION_MB, SenderThread } from "../src/sender/sender-thread.js";
+
+const entry = path.join(import.meta.dirname, "helpers/report-resource-limits.cjs");
+
+describe("the sender thread's heap", () => {
+  afterEach(() => {
+    delete process.env.AXONPUSH_TEST_LIMITS_FILE;
+  });
+
+  it(`starts with a young generation of ${SENDER_YOUNG_GENERATION_MB} MiB at most`, async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "axonpush-heap-")), "limits.json");
+    process.env.AXONPUSH_TEST_LIMITS_FILE = file;
+    const thread = new SenderThread(entry);
+    expect(thread.ensureStarted()).toBe(true);
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!existsSync(file) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const limits = JSON.parse(readFileSync(file, "utf8")) as { maxYoungGenerationSizeMb: number };
+      expect(limits.maxYoungGenerationSizeMb).toBe(SENDER_YOUNG_GENERATION_MB);
+    } finally {
+      thread.terminate();
+    }
+  });
+});
