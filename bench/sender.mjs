@@ -112,6 +112,9 @@ async function measureFixed(ctx, variant, server, perRequest, settings) {
     return {
       elu: window?.elu ?? NaN,
       cpuS: (window?.cpuMs ?? NaN) / 1000,
+      // JSON has no NaN: a machine without schedstat sends null.
+      mainCpuS: (window?.mainCpuMs ?? NaN) / 1000,
+      mainWaitS: (window?.mainWaitMs ?? NaN) / 1000,
       rps: load.rps,
       p99: load.p99,
       errors: load.errors,
@@ -141,9 +144,13 @@ async function measureEmitter(ctx, variant, rate, seconds) {
   }
 }
 
-/** The HTTP client's own cost: the sender's undici stack posting span-sized events to the event sink, nothing else. */
-async function clientFloor(ctx, requests) {
-  const r = await runToExit(["bench/workers/client-floor.mjs", ctx.sinks.event.url, String(requests)], { env: process.env, core: 0, timeoutMs: 120_000 });
+/**
+ * The HTTP client's own cost: the sender's undici stack posting span-sized events to the event sink, nothing else;
+ * flat out, or with `pace` ({ rate, burst, connections }) at an app's rate.
+ */
+async function clientFloor(ctx, requests, pace) {
+  const paceArgs = pace ? [pace.rate, pace.burst, pace.connections].map(String) : [];
+  const r = await runToExit(["bench/workers/client-floor.mjs", ctx.sinks.event.url, String(requests), ...paceArgs], { env: process.env, core: 0, timeoutMs: 120_000 });
   const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH_FLOOR "));
   if (!line) throw new Error(`client floor failed: ${r.stderr.slice(0, 400)}`);
   return JSON.parse(line.slice("BENCH_FLOOR ".length));
@@ -164,6 +171,8 @@ export async function run(ctx) {
       fixed[id].results[v.id] = {
         elu: summarize(s.map((x) => x.elu)),
         cpuS: summarize(s.map((x) => x.cpuS)),
+        mainCpuS: summarize(s.map((x) => x.mainCpuS)),
+        mainWaitS: summarize(s.map((x) => x.mainWaitS)),
         rps: summarize(s.map((x) => x.rps)),
         p99: summarize(s.map((x) => x.p99)),
         delivered: summarize(s.map((x) => x.delivered)),
@@ -186,17 +195,20 @@ export async function run(ctx) {
 
   const floor = await clientFloor(ctx, ctx.quick ? 5_000 : 20_000);
   ctx.log("client floor", JSON.stringify(floor));
-  const data = { settings, fixed, rates, floor };
+  // At node:http's fixed rate, in the batch processor's 512-span batches, over the sender's 32 connections.
+  const pacedFloor = await clientFloor(ctx, SERVERS.http.rate * (ctx.quick ? 4 : 8), { rate: SERVERS.http.rate, burst: 512, connections: 32 });
+  ctx.log("client floor, paced", JSON.stringify(pacedFloor));
+  const data = { settings, fixed, rates, floor, pacedFloor };
   return { data, markdown: render(ctx, data, variants) };
 }
 
 const pct = (x) => (Number.isFinite(x) ? `${fmt(x * 100, 1)}%` : "n/a");
 
 function render(ctx, data, variants) {
-  const { settings, fixed, rates, floor } = data;
+  const { settings, fixed, rates, floor, pacedFloor } = data;
   const out = [];
   out.push(
-    `Each app (and its sender thread) pinned to core 0; the load generator (autocannon at a fixed rate, 10 connections) and the sinks on the other core. ${settings.warmup} s warm-up, then ${settings.duration} s measured, ${settings.rounds} interleaved rounds. "App thread busy": the main thread's event-loop utilisation over the measured window; "process CPU": user + system time of the whole process (all its threads) in that window; "spans delivered": spans at the sinks over the spans the window's requests made (spans per request counted first, at leisure). Both preloads started with \`--import\`; the official register exports OTLP/protobuf with its defaults.`,
+    `Each app (and its sender thread) pinned to core 0; the load generator (autocannon at a fixed rate, 10 connections) and the sinks on the other core. ${settings.warmup} s warm-up, then ${settings.duration} s measured, ${settings.rounds} interleaved rounds. "App thread busy": the main thread's event-loop utilisation over the measured window; "app thread CPU": the main thread's own time on a CPU in that window, and "waiting for the core": its time runnable but not running (Linux schedstat; the busy figure counts both, so a sender thread on the app's core raises it without the app's thread doing more); "process CPU": user + system time of the whole process (all its threads) in that window; "spans delivered": spans at the sinks over the spans the window's requests made (spans per request counted first, at leisure). Both preloads started with \`--import\`; the official register exports OTLP/protobuf with its defaults.`,
   );
   if (!ctx.ours.available) out.push(`\n**Ours: not measured** — ${ctx.ours.reason}.`);
   for (const [id, server] of Object.entries(SERVERS)) {
@@ -207,6 +219,9 @@ function render(ctx, data, variants) {
       fmt(perRequest[v.id], 0),
       fmtSummary(r[v.id].elu, 2),
       official && v.family === "ours" ? ratio(r[v.id].elu.median, official.elu.median) : "",
+      fmtSummary(r[v.id].mainCpuS, 2),
+      official && v.family === "ours" ? ratio(r[v.id].mainCpuS.median, official.mainCpuS.median) : "",
+      fmtSummary(r[v.id].mainWaitS, 2),
       fmtSummary(r[v.id].cpuS, 2),
       fmtSummary(r[v.id].rps, 0),
       fmtSummary(r[v.id].p99, 0),
@@ -214,7 +229,7 @@ function render(ctx, data, variants) {
       String(r[v.id].errors),
     ]);
     out.push(`\n#### ${server.label}\n`);
-    out.push(table(["variant", "spans/request", "app thread busy", "× official", `process CPU, ${settings.duration} s`, "requests/s reached", "p99 latency ms", "spans delivered (worst round)", "errors"], rows));
+    out.push(table(["variant", "spans/request", "app thread busy", "× official", `app thread CPU, s`, "× official", "waiting for the core, s", `process CPU, ${settings.duration} s`, "requests/s reached", "p99 latency ms", "spans delivered (worst round)", "errors"], rows));
   }
   out.push(`\n#### Spans ended at a fixed rate (manual spans, ${settings.emitSeconds} s each): share delivered, app thread busy\n`);
   const emitters = variants.filter((v) => rates[v.id]);
@@ -227,14 +242,20 @@ function render(ctx, data, variants) {
     const best = rates[v.id].filter((row) => row.delivered >= 0.9999).map((row) => row.rate);
     out.push(`\n${v.label}: highest rate with every span delivered: ${best.length ? `${fmt(Math.max(...best), 0)} spans/s` : "none of those tried"}.`);
   }
+  const pacedText = pacedFloor
+    ? ` At node:http's pace instead (${fmt(pacedFloor.rate, 0)} requests/s in bursts of ${fmt(pacedFloor.burst, 0)}, as the batch processor hands them over, ${fmt(pacedFloor.connections, 0)} connections like the sender): ${fmt(pacedFloor.cpuUsPerRequest, 1)} µs per request (${fmt(pacedFloor.requests, 0)} requests).`
+    : "";
   out.push(
-    `\n#### The HTTP client's floor\n\nundici's pool, as the sender uses it, alone in a process on core 0, posting span-sized events to the event sink with 8 in flight: ${fmt(floor.cpuUsPerRequest, 1)} µs of CPU per request (${fmt(floor.requests, 0)} requests, ${fmt(floor.rps, 0)}/s).`,
+    `\n#### The HTTP client's floor\n\nundici's pool, as the sender uses it, alone in a process on core 0, posting span-sized events to the event sink with 8 in flight: ${fmt(floor.cpuUsPerRequest, 1)} µs of CPU per request (${fmt(floor.requests, 0)} requests, ${fmt(floor.rps, 0)}/s).${pacedText}`,
   );
   const e = fixed.http.results;
+  const perSpanOf = (id) => ((e[id].cpuS.median - e.bare.cpuS.median) * 1e6) / (SERVERS.http.rate * settings.duration * fixed.http.perRequest[id]);
   if (e.oursImport && e.bare) {
-    const perSpan = ((e.oursImport.cpuS.median - e.bare.cpuS.median) * 1e6) / (SERVERS.http.rate * settings.duration * fixed.http.perRequest.oursImport);
+    const perSpan = perSpanOf("oursImport");
+    const paced = pacedFloor ? `, ${fmt(perSpan / pacedFloor.cpuUsPerRequest, 2)}× the paced floor` : "";
+    const official = e.officialImport ? ` The official register's, the same way: ${fmt(perSpanOf("officialImport"), 1)} µs (its instrumentation, which ours shares, and its OTLP export).` : "";
     out.push(
-      `\nWhole-process CPU per exported span, events transport, node:http at ${fmt(SERVERS.http.rate, 0)}/s (ours minus bare, medians): ${fmt(perSpan, 1)} µs, ${fmt(perSpan / floor.cpuUsPerRequest, 2)}× the client's floor (target ≤ 1.5×).`,
+      `\nWhole-process CPU per exported span, events transport, node:http at ${fmt(SERVERS.http.rate, 0)}/s (ours minus bare, medians): ${fmt(perSpan, 1)} µs, ${fmt(perSpan / floor.cpuUsPerRequest, 2)}× the client's floor (target ≤ 1.5×)${paced}.${official}`,
     );
   }
   return out.join("\n");
@@ -247,7 +268,10 @@ export function headline(data) {
     if (!r?.officialImport) continue;
     const parts = ["oursImport", "oursOtlpImport"]
       .filter((k) => r[k])
-      .map((k) => `${k === "oursImport" ? "events" : "otlp"} ${ratio(r[k].elu.median, r.officialImport.elu.median)} (${pct(r[k].delivered.min)} delivered)`);
+      .map((k) => {
+        const cpu = r[k].mainCpuS && r.officialImport.mainCpuS ? `, its CPU ${ratio(r[k].mainCpuS.median, r.officialImport.mainCpuS.median)}` : "";
+        return `${k === "oursImport" ? "events" : "otlp"} ${ratio(r[k].elu.median, r.officialImport.elu.median)} (${pct(r[k].delivered.min)} delivered${cpu})`;
+      });
     lines.push(`App thread busy at ${server.label}, ours ÷ official (target ≤ 0.80×): ${parts.join(", ")}.`);
   }
   return lines;
