@@ -75,8 +75,7 @@ export class AxonPushSpanExporter implements SpanExporter {
     }
     const waits = asyncResourceWaits(spans);
     if (waits.length === 0) {
-      this.#handOver(spans);
-      answer(resultCallback, { code: ExportResultCode.SUCCESS });
+      this.#handOver(spans, resultCallback);
       return;
     }
     // Resource detection is still running: wait for it off the caller, then hand over with the full resource.
@@ -126,19 +125,26 @@ export class AxonPushSpanExporter implements SpanExporter {
     this.#lane.countLoss(cause, count);
   }
 
-  #handOver(spans: readonly ReadableSpan[]): void {
+  /**
+   * Hands the spans to the sender and answers `resultCallback` once they are all handed over: at once, or,
+   * when the sender's queue is full for a moment, once room let the rest cross (see SenderLane.handOver).
+   */
+  #handOver(spans: readonly ReadableSpan[], resultCallback?: (result: ExportResult) => void): void {
+    let handedOver: Promise<void> | undefined;
     try {
-      this.#lane.handOver(this.#records.toRecords(spans));
+      handedOver = this.#lane.handOver(this.#records.toRecords(spans));
     } catch (error) {
       logger.error("could not hand spans over to the sender", error);
       this.#lane.countLoss("unencodable", spans.length);
     }
+    if (!resultCallback) return;
+    if (handedOver) void handedOver.then(() => answer(resultCallback, { code: ExportResultCode.SUCCESS }));
+    else answer(resultCallback, { code: ExportResultCode.SUCCESS });
   }
 
   #handOverLater(spans: ReadableSpan[], wait: Promise<void>, resultCallback: (result: ExportResult) => void): void {
     this.#resourceWaits.delete(wait);
-    this.#handOver(spans);
-    answer(resultCallback, { code: ExportResultCode.SUCCESS });
+    this.#handOver(spans, resultCallback);
   }
 
   async #flush(): Promise<void> {

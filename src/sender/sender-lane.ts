@@ -39,6 +39,22 @@ export interface SenderLaneSeams {
 
 let nextLaneId = 1;
 
+/** How often spans waiting for room in the thread's queue look again. */
+const ROOM_POLL_MS = 10;
+/**
+ * How long spans wait for room before they are counted as lost (the sender's queue full): long enough for a
+ * sender still warming up (its first second is its slowest), well inside the batch processor's export timeout.
+ */
+export const ROOM_WAIT_MS = 5_000;
+
+/** Spans handed over that wait, in order, for room in the thread's queue; `done` answers their `export()`. */
+interface WaitingSpans {
+  batch: RecordBatch;
+  readonly giveUpAt: number;
+  readonly handedOver: Promise<void>;
+  readonly done: () => void;
+}
+
 /** The shared word counting the log records the thread took (protocol.ts); the one after it, those its lane holds. */
 const LOGS_TAKEN = 2;
 
@@ -79,6 +95,10 @@ export class SenderLane {
   readonly #beforeExitDrain = new Set<() => void>();
   #exiting = false;
   #stopListening: (() => void)[] = [];
+  /** Spans waiting for room in the thread's queue, oldest first (see handOver). */
+  #waiting: WaitingSpans[] = [];
+  #waitingSpans = 0;
+  #roomTimer: ReturnType<typeof setTimeout> | undefined;
   /** Every resource described so far (a process has one or two): a lane started later needs them too. */
   readonly #resources = new Map<number, ResourceRecord>();
   /** The same for the log records' resources (numbered by their own maker). */
@@ -167,16 +187,93 @@ export class SenderLane {
     return false;
   }
 
-  handOver(batch: RecordBatch): void {
+  /**
+   * Hands spans to the sender. What the thread's queue has room for (its bound, less what its lane holds
+   * and what it has not taken off the channel yet) crosses now; the rest waits here, in order, for room,
+   * and the promise answers once all of it has crossed. Meanwhile the batch processor holds the spans that
+   * end in its own queue (OTEL_BSP_MAX_QUEUE_SIZE) instead of our dropping them: a sender that is slow for
+   * a moment (its first second, a burst) loses nothing while either queue has room. Spans still waiting after
+   * ROOM_WAIT_MS, or that come while others wait and would make more than one queue's worth
+   * (AXONPUSH_QUEUE_SIZE) wait, are counted as lost (the sender's queue full), never cloned nor built.
+   * Undefined when everything crossed at once.
+   */
+  handOver(batch: RecordBatch): Promise<void> | undefined {
     for (const resource of batch.resources) this.#resources.set(resource.id, resource);
+    const local = this.#local ?? (this.#open() ? undefined : this.#fallBack());
+    if (local) {
+      local.accept(batch, this.#takeAppLosses());
+      return undefined;
+    }
+    const rest = this.#waiting.length === 0 ? this.#postWhatFits(batch) : batch;
+    if (!rest) return undefined;
+    // One batch may always wait (the batch processor exports one at a time); more only within one queue's worth.
+    const tooMany = this.#waiting.length > 0 && this.#waitingSpans + rest.spans.length > this.#settings.exporter.maxQueueSize;
+    if (this.#exiting || tooMany) {
+      this.#handOverNow(rest);
+      return undefined;
+    }
+    let done!: () => void;
+    const handedOver = new Promise<void>((resolve) => (done = resolve));
+    this.#waiting.push({ batch: rest, giveUpAt: Date.now() + ROOM_WAIT_MS, handedOver, done });
+    this.#waitingSpans += rest.spans.length;
+    this.#lookForRoomSoon();
+    return handedOver;
+  }
+
+  /** Posts what the thread has room for (with the batch's resources and unreadable count); returns the rest, if any. */
+  #postWhatFits(batch: RecordBatch): RecordBatch | undefined {
+    const room = this.#roomOnThread(this.#posted, 0, this.#settings.exporter.maxQueueSize);
+    if (room >= batch.spans.length) {
+      this.#handOverNow(batch);
+      return undefined;
+    }
+    // Resources later records name cross at once, with what fits (if anything does).
+    if (room > 0 || batch.resources.length > 0 || batch.unreadable > 0) this.#handOverNow({ ...batch, spans: batch.spans.slice(0, Math.max(0, room)) });
+    return { spans: batch.spans.slice(Math.max(0, room)), resources: [], unreadable: 0 };
+  }
+
+  #lookForRoomSoon(): void {
+    if (this.#roomTimer) return;
+    this.#roomTimer = setTimeout(() => {
+      this.#roomTimer = undefined;
+      this.#serveWaiting(false);
+      if (this.#waiting.length > 0) this.#lookForRoomSoon();
+    }, ROOM_POLL_MS);
+    // Waiting spans never keep the process alive: at exit they are handed over (drainAtExit).
+    this.#roomTimer.unref?.();
+  }
+
+  /** The event loop will not turn again: spans waiting for room cross now, what does not fit is counted. */
+  #handOverWaitingAtExit(): void {
+    this.#exiting = true;
+    this.#serveWaiting(true);
+  }
+
+  /** Hands waiting spans over as room allows; with `now`, all of them at once (what does not fit is counted). */
+  #serveWaiting(now: boolean): void {
+    while (this.#waiting.length > 0) {
+      const head = this.#waiting[0]!;
+      const giveUp = now || this.#local !== undefined || this.#thread?.state !== "running" || Date.now() >= head.giveUpAt;
+      const rest = giveUp ? (this.#handOverNow(head.batch), undefined) : this.#postWhatFits(head.batch);
+      if (rest) {
+        this.#waitingSpans -= head.batch.spans.length - rest.spans.length;
+        head.batch = rest;
+        return;
+      }
+      this.#waiting.shift();
+      this.#waitingSpans -= head.batch.spans.length;
+      head.done();
+    }
+  }
+
+  /** Hands the batch over now: what the thread's queue has no room for is counted as lost here. */
+  #handOverNow(batch: RecordBatch): void {
     const local = this.#local ?? (this.#open() ? undefined : this.#fallBack());
     if (local) {
       local.accept(batch, this.#takeAppLosses());
       return;
     }
-    // Only what the thread's queue has room for crosses (its bound, less what it holds and what it has
-    // not taken off the channel yet): a sender that cannot keep up must not grow the channel, and spans
-    // it would drop are counted here, never cloned nor built.
+    // A sender that cannot keep up must not grow the channel: spans it would drop are counted here, never cloned nor built.
     const room = this.#roomOnThread(this.#posted, 0, this.#settings.exporter.maxQueueSize);
     if (room < batch.spans.length) {
       this.countLoss("queueFull", batch.spans.length - Math.max(0, room));
@@ -197,6 +294,8 @@ export class SenderLane {
   /** Resolves once everything handed over so far has settled (or the thread is gone). */
   async flush(): Promise<void> {
     this.handOverBuffered();
+    // Spans waiting for room are part of what was handed over: they cross first.
+    while (this.#waiting.length > 0) await this.#waiting.at(-1)!.handedOver;
     if (!this.#local && this.#opened) {
       await this.#thread!.ask((id) => ({ type: "flush", lane: this.#id, id }));
     }
@@ -204,6 +303,7 @@ export class SenderLane {
   }
 
   async shutdown(timeoutMs: number): Promise<void> {
+    this.#serveWaiting(true);
     if (!this.#local && this.#opened) {
       await this.#thread!.ask((id) => ({ type: "shutdown", lane: this.#id, id, timeoutMs }));
     }
@@ -215,6 +315,7 @@ export class SenderLane {
   /** At Node's `exit` event: the thread (shared by every lane) sends what it holds; the app's thread blocks meanwhile. */
   drainAtExit(budgetMs: number): ExitDrainOutcome {
     this.handOverBuffered();
+    this.#handOverWaitingAtExit();
     if (this.#local || !this.#opened || !this.#thread) return { kind: "not-running", elapsedMs: 0 };
     return this.#thread.drainForExit(budgetMs);
   }
@@ -262,6 +363,8 @@ export class SenderLane {
     this.#stopListening.push(
       thread.onGone(() => this.#threadGone()),
       thread.onExitUnanswered(() => this.#sayUnconfirmedAtExit()),
+      // However the exit drain was started (the preload's exit path, or the thread's own at `exit`).
+      thread.beforeExitDrain(() => this.#handOverWaitingAtExit()),
     );
     return true;
   }

@@ -57,6 +57,8 @@ export class SenderThread {
   readonly #goneListeners = new Set<() => void>();
   /** Told when an exit drain runs out of time before the thread answers: each lane then says what it cannot confirm. */
   readonly #unansweredListeners = new Set<() => void>();
+  /** Told first when an exit drain starts: each lane hands over what still waits for room. */
+  readonly #exitDrainListeners = new Set<() => void>();
   #debug = false;
   /** The longest shutdown budget of the lanes opened (AXONPUSH_SHUTDOWN_TIMEOUT_MS): the exit drain's when nobody else drains. */
   #exitBudgetMs = 0;
@@ -168,6 +170,12 @@ export class SenderThread {
     return () => this.#unansweredListeners.delete(listener);
   }
 
+  /** Called at the start of an exit drain, before the thread is told to send what it holds. */
+  beforeExitDrain(listener: () => void): () => void {
+    this.#exitDrainListeners.add(listener);
+    return () => this.#exitDrainListeners.delete(listener);
+  }
+
   /** Called with no arguments when the thread dies or fails. */
   onGone(listener: () => void): () => void {
     this.#goneListeners.add(listener);
@@ -183,6 +191,7 @@ export class SenderThread {
     const startedAt = Date.now();
     const elapsed = () => Date.now() - startedAt;
     this.#drainedAtExit = true;
+    for (const listener of this.#exitDrainListeners) listener();
     if (this.#state !== "running") return { kind: "not-running", elapsedMs: 0 };
     const before = Atomics.load(this.#exitWord, 0);
     const seq = before + 1;
