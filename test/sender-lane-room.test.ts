@@ -13,7 +13,7 @@ import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AxonPushClient } from "../src/client.js";
 import { logSinkOf } from "../src/exporter/log-sink.js";
-import { AxonPushSpanExporter } from "../src/exporter/index.js";
+import { AxonPushBatchSpanProcessor, AxonPushSpanExporter } from "../src/exporter/index.js";
 import type { LogBatch, LogRecordRecord } from "../src/sender/log-records.js";
 import type { ToSender } from "../src/sender/protocol.js";
 import { ROOM_WAIT_MS } from "../src/sender/sender-lane.js";
@@ -40,10 +40,12 @@ function fakeThread() {
 }
 
 /** The exporter over a fake thread, and the words the thread would share: what it took and what it holds. */
-function exporterOverFakeThread(options: { maxQueueSize?: number; maxLogQueueSize?: number }) {
+function exporterOverFakeThread(options: { maxQueueSize?: number; maxLogQueueSize?: number }, { spansMayWait = true } = {}) {
   const { thread, posted } = fakeThread();
   const client = new AxonPushClient({ apiKey: "ak_room", tenantId: "t_room", baseUrl: "http://127.0.0.1:9" });
   const exporter = new AxonPushSpanExporter({ client, channelId: "ch_room", ...options }, { thread });
+  // What AxonPushBatchSpanProcessor does for the exporter it is given (its own drops are counted).
+  if (spansMayWait) exporter.letSpansWaitForRoom();
   const shared = () => {
     const open = posted.find((message) => message.type === "open");
     if (open?.type !== "open") throw new Error("the lane was not opened");
@@ -175,6 +177,37 @@ describe("hand-over to the sender thread: only what its queue has room for cross
     expect(crossed(posted)).toMatchObject({ count: 16, queueFull: 3 });
     await vi.advanceTimersByTimeAsync(0);
     expect(atExit.answered()).toBe(true);
+  });
+
+  it("behind a plain batch processor (it says nothing of its own drops), spans beyond the room are counted at once", () => {
+    const { exporter, posted, threadNow } = exporterOverFakeThread({ maxQueueSize: 10 }, { spansMayWait: false });
+    const first = exportSpans(exporter, 4);
+    expect(lastOf(posted, "spans")).toEqual({ items: 4, queueFull: 0 });
+
+    // 4 posted, none taken yet: room for 6.
+    const second = exportSpans(exporter, 8);
+    expect(lastOf(posted, "spans")).toEqual({ items: 6, queueFull: 2 });
+
+    // The thread took all 10 and holds them: nothing crosses but the count.
+    threadNow({ spansTaken: 10, spansHeld: 10 });
+    exportSpans(exporter, 3);
+    expect(lastOf(posted, "spans")).toEqual({ items: 0, queueFull: 5 });
+
+    // It sent 3 of them: room for 3 again.
+    threadNow({ spansHeld: 7 });
+    exportSpans(exporter, 5);
+    expect(lastOf(posted, "spans")).toEqual({ items: 3, queueFull: 7 });
+    expect([...first.answers, ...second.answers]).toEqual([{ code: ExportResultCode.SUCCESS }, { code: ExportResultCode.SUCCESS }]);
+  });
+
+  it("AxonPushBatchSpanProcessor lets spans wait: the exporter it is given waits for room", () => {
+    const { exporter, posted, threadNow } = exporterOverFakeThread({ maxQueueSize: 10 }, { spansMayWait: false });
+    new AxonPushBatchSpanProcessor(exporter);
+    exportSpans(exporter, 10);
+    threadNow({ spansTaken: 10, spansHeld: 10 });
+    const waiting = exportSpans(exporter, 5);
+    expect(waiting.answered()).toBe(false);
+    expect(crossed(posted)).toMatchObject({ count: 10, queueFull: 0 });
   });
 
   it("log records: the same, on their own budget", () => {

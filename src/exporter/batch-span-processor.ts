@@ -32,6 +32,8 @@ export class AxonPushBatchSpanProcessor extends BatchSpanProcessor {
     const options = { ...config, selfObsMeterProvider: queueFullCounter(onDrop) };
     super(internals.exporterSeenAs ? internals.exporterSeenAs(exporter) : exporter, options);
     this.#exporter = exporter;
+    // Its drops are counted and said (above): a slow moment of the sender may back up into its queue.
+    exporter.letSpansWaitForRoom?.();
   }
 
   /**

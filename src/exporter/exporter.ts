@@ -100,6 +100,14 @@ export class AxonPushSpanExporter implements SpanExporter {
     return this.#lane.where;
   }
 
+  /**
+   * @internal called by AxonPushBatchSpanProcessor, which counts and says what its own queue drops: spans beyond
+   * the sender's room may then wait for it (export() answers once they crossed) instead of being dropped at once.
+   */
+  letSpansWaitForRoom(): void {
+    this.#lane.spansMayWait = true;
+  }
+
   /** @internal starts the sender (its thread, where one can run) before the first hand-over; never throws. */
   startSender(): void {
     if (!this.#stopped) this.#lane.start();

@@ -95,6 +95,11 @@ export class SenderLane {
   readonly #beforeExitDrain = new Set<() => void>();
   #exiting = false;
   #stopListening: (() => void)[] = [];
+  /**
+   * Whether spans beyond the room may wait for it: only behind AxonPushBatchSpanProcessor, which counts and says
+   * what its own queue drops meanwhile. A plain BatchSpanProcessor drops silently, so there they are counted here.
+   */
+  spansMayWait = false;
   /** Spans waiting for room in the thread's queue, oldest first (see handOver). */
   #waiting: WaitingSpans[] = [];
   #waitingSpans = 0;
@@ -190,7 +195,8 @@ export class SenderLane {
   /**
    * Hands spans to the sender. What the thread's queue has room for (its bound, less what its lane holds
    * and what it has not taken off the channel yet) crosses now; the rest waits here, in order, for room,
-   * and the promise answers once all of it has crossed. Meanwhile the batch processor holds the spans that
+   * and the promise answers once all of it has crossed (where `spansMayWait`; elsewhere it is counted at
+   * once). Meanwhile the batch processor holds the spans that
    * end in its own queue (OTEL_BSP_MAX_QUEUE_SIZE) instead of our dropping them: a sender that is slow for
    * a moment (its first second, a burst) loses nothing while either queue has room. Spans still waiting after
    * ROOM_WAIT_MS, or that come while others wait and would make more than one queue's worth
@@ -202,6 +208,10 @@ export class SenderLane {
     const local = this.#local ?? (this.#open() ? undefined : this.#fallBack());
     if (local) {
       local.accept(batch, this.#takeAppLosses());
+      return undefined;
+    }
+    if (!this.spansMayWait) {
+      this.#handOverNow(batch);
       return undefined;
     }
     const rest = this.#waiting.length === 0 ? this.#postWhatFits(batch) : batch;
