@@ -200,14 +200,18 @@ describe("hand-over to the sender thread: only what its queue has room for cross
     expect([...first.answers, ...second.answers]).toEqual([{ code: ExportResultCode.SUCCESS }, { code: ExportResultCode.SUCCESS }]);
   });
 
-  it("AxonPushBatchSpanProcessor lets spans wait: the exporter it is given waits for room", () => {
+  it("AxonPushBatchSpanProcessor lets spans wait, within half its export timeout", async () => {
     const { exporter, posted, threadNow } = exporterOverFakeThread({ maxQueueSize: 10 }, { spansMayWait: false });
-    new AxonPushBatchSpanProcessor(exporter);
+    new AxonPushBatchSpanProcessor(exporter, { exportTimeoutMillis: 1_000 });
     exportSpans(exporter, 10);
     threadNow({ spansTaken: 10, spansHeld: 10 });
     const waiting = exportSpans(exporter, 5);
+    await vi.advanceTimersByTimeAsync(450);
     expect(waiting.answered()).toBe(false);
     expect(crossed(posted)).toMatchObject({ count: 10, queueFull: 0 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(waiting.answered()).toBe(true);
+    expect(crossed(posted)).toMatchObject({ count: 10, queueFull: 5 });
   });
 
   it("log records: the same, on their own budget", () => {

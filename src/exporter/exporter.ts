@@ -19,7 +19,7 @@ import { logger } from "../diag.js";
 import type { LossCause } from "../sender/losses.js";
 import { proxySettingsFrom } from "../sender/proxy-settings.js";
 import { RecordMaker } from "../sender/records.js";
-import { SenderLane, type SenderLaneSeams } from "../sender/sender-lane.js";
+import { ROOM_WAIT_MS, SenderLane, type SenderLaneSeams } from "../sender/sender-lane.js";
 import type { ExitDrainOutcome } from "../sender/sender-thread.js";
 import { registerLogSink } from "./log-sink.js";
 import { resolveExporterSettings, type AxonPushSpanExporterOptions, type ExporterSettings } from "./options.js";
@@ -104,8 +104,8 @@ export class AxonPushSpanExporter implements SpanExporter {
    * @internal called by AxonPushBatchSpanProcessor, which counts and says what its own queue drops: spans beyond
    * the sender's room may then wait for it (export() answers once they crossed) instead of being dropped at once.
    */
-  letSpansWaitForRoom(): void {
-    this.#lane.spansMayWait = true;
+  letSpansWaitForRoom(maxWaitMs: number = ROOM_WAIT_MS): void {
+    this.#lane.spansMayWaitMs = Math.max(0, Math.min(ROOM_WAIT_MS, maxWaitMs));
   }
 
   /** @internal starts the sender (its thread, where one can run) before the first hand-over; never throws. */

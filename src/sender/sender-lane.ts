@@ -42,8 +42,9 @@ let nextLaneId = 1;
 /** How often spans waiting for room in the thread's queue look again. */
 const ROOM_POLL_MS = 10;
 /**
- * How long spans wait for room before they are counted as lost (the sender's queue full): long enough for a
- * sender still warming up (its first second is its slowest), well inside the batch processor's export timeout.
+ * How long spans wait for room at most before they are counted as lost (the sender's queue full): long enough
+ * for a sender still warming up (its first second is its slowest), well inside the batch processor's default
+ * export timeout (30 s; AxonPushBatchSpanProcessor keeps the wait within half of a shorter one).
  */
 export const ROOM_WAIT_MS = 5_000;
 
@@ -96,10 +97,11 @@ export class SenderLane {
   #exiting = false;
   #stopListening: (() => void)[] = [];
   /**
-   * Whether spans beyond the room may wait for it: only behind AxonPushBatchSpanProcessor, which counts and says
-   * what its own queue drops meanwhile. A plain BatchSpanProcessor drops silently, so there they are counted here.
+   * How long spans beyond the room may wait for it (0: not at all). Only behind AxonPushBatchSpanProcessor,
+   * which counts and says what its own queue drops meanwhile; a plain BatchSpanProcessor drops silently, so
+   * there they are counted here at once.
    */
-  spansMayWait = false;
+  spansMayWaitMs = 0;
   /** Spans waiting for room in the thread's queue, oldest first (see handOver). */
   #waiting: WaitingSpans[] = [];
   #waitingSpans = 0;
@@ -195,11 +197,11 @@ export class SenderLane {
   /**
    * Hands spans to the sender. What the thread's queue has room for (its bound, less what its lane holds
    * and what it has not taken off the channel yet) crosses now; the rest waits here, in order, for room,
-   * and the promise answers once all of it has crossed (where `spansMayWait`; elsewhere it is counted at
+   * and the promise answers once all of it has crossed (where `spansMayWaitMs`; elsewhere it is counted at
    * once). Meanwhile the batch processor holds the spans that
    * end in its own queue (OTEL_BSP_MAX_QUEUE_SIZE) instead of our dropping them: a sender that is slow for
    * a moment (its first second, a burst) loses nothing while either queue has room. Spans still waiting after
-   * ROOM_WAIT_MS, or that come while others wait and would make more than one queue's worth
+   * `spansMayWaitMs`, or that come while others wait and would make more than one queue's worth
    * (AXONPUSH_QUEUE_SIZE) wait, are counted as lost (the sender's queue full), never cloned nor built.
    * Undefined when everything crossed at once.
    */
@@ -210,7 +212,7 @@ export class SenderLane {
       local.accept(batch, this.#takeAppLosses());
       return undefined;
     }
-    if (!this.spansMayWait) {
+    if (this.spansMayWaitMs <= 0) {
       this.#handOverNow(batch);
       return undefined;
     }
@@ -224,7 +226,7 @@ export class SenderLane {
     }
     let done!: () => void;
     const handedOver = new Promise<void>((resolve) => (done = resolve));
-    this.#waiting.push({ batch: rest, giveUpAt: Date.now() + ROOM_WAIT_MS, handedOver, done });
+    this.#waiting.push({ batch: rest, giveUpAt: Date.now() + this.spansMayWaitMs, handedOver, done });
     this.#waitingSpans += rest.spans.length;
     this.#lookForRoomSoon();
     return handedOver;
