@@ -89,9 +89,9 @@ describe("no span lost without a word", () => {
   });
 
   it("the sender's full queue (AXONPUSH_QUEUE_SIZE) behind a slow backend: the rest waits for room, and every span is delivered", async () => {
-    // 300 spans in one batch, 20 at a time through the sender: the batch processor waits for room instead of our dropping them.
+    // 300 spans in one batch, 150 at a time through the sender: the other 150 wait on the app's thread instead of being dropped.
     receiver.failNext({ delayMs: 300, times: 20 });
-    const env = axonpushEnv(receiver.url, { AXONPUSH_QUEUE_SIZE: "20", FIXTURE_SPANS: "300", AXONPUSH_SHUTDOWN_TIMEOUT_MS: "10000" });
+    const env = axonpushEnv(receiver.url, { AXONPUSH_QUEUE_SIZE: "150", FIXTURE_SPANS: "300", AXONPUSH_SHUTDOWN_TIMEOUT_MS: "10000" });
     const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env, args: ["work"] });
     expect(run.code, run.stderr).toBe(0);
     expect(lossLines(run.stderr)).toEqual([]);
@@ -99,7 +99,7 @@ describe("no span lost without a word", () => {
     expect(new Set(receiver.spans().map((s) => s.name)).size).toBe(300);
   });
 
-  it("process.exit() while spans wait for room in the sender's queue: they are handed over, what does not fit is counted", async () => {
+  it("process.exit() while spans wait for room in the sender's queue: they are handed over, what does not fit is counted with the rest", async () => {
     receiver.failNext({ delayMs: 2_000, times: 20 });
     const env = axonpushEnv(receiver.url, { AXONPUSH_QUEUE_SIZE: "20", FIXTURE_SPANS: "300", AXONPUSH_SHUTDOWN_TIMEOUT_MS: "3000" });
     const run = await runToEnd(APP, { nodeArgs: ["--import", "axonpush-otel/register"], env, args: ["exit-while-waiting"] });

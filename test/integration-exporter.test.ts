@@ -5,8 +5,7 @@ import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
 import net from "node:net";
-import { describe, expect, it, vi } from "vitest";
-import { ROOM_WAIT_MS } from "../src/sender/sender-lane.js";
+import { describe, expect, it } from "vitest";
 import { startLocalReceiver } from "../src/receiver/index.js";
 import { expectOnlyExpectedRefusals, SUITE_APIS } from "./helpers/api-versions.js";
 import { useExporterHarness } from "./helpers/exporter-harness.js";
@@ -371,11 +370,8 @@ describe("whatever the version", () => {
     const started = performance.now();
     for (let i = 0; i < 200; i++) tracer.startSpan(`app-${i}`).end();
     const endLoopMs = performance.now() - started;
-    // Handed over: every batch answered as a success (what is lost is said, not thrown back); the first at
-    // once with what the sender had room for, its rest once room freed, every later one at once (beyond one
-    // queue's worth waiting, spans are counted rather than held).
-    expect(answers.length).toBeGreaterThanOrEqual(39);
-    await vi.waitFor(() => expect(answers).toEqual(Array(40).fill(ExportResultCode.SUCCESS)), { timeout: ROOM_WAIT_MS + 5_000 });
+    // Handed over: every batch answered at once, and as a success (what is lost is said, not thrown back).
+    expect(answers).toEqual(Array(40).fill(ExportResultCode.SUCCESS));
     // Generous sanity bounds only (no performance assertion): the caller never waits on retries.
     expect(slowestExportMs).toBeLessThan(2000);
     expect(endLoopMs).toBeLessThan(2000);

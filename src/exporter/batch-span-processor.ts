@@ -32,9 +32,6 @@ export class AxonPushBatchSpanProcessor extends BatchSpanProcessor {
     const options = { ...config, selfObsMeterProvider: queueFullCounter(onDrop) };
     super(internals.exporterSeenAs ? internals.exporterSeenAs(exporter) : exporter, options);
     this.#exporter = exporter;
-    // Its drops are counted and said (above): a slow moment of the sender may back up into its queue, for
-    // half its export timeout at most, so the processor never gives up on an export that is only waiting.
-    exporter.letSpansWaitForRoom?.(exportTimeoutOf(config) / 2);
   }
 
   /**
@@ -55,11 +52,4 @@ export class AxonPushBatchSpanProcessor extends BatchSpanProcessor {
     await super.forceFlush();
     await this.#exporter.forceFlush();
   }
-}
-
-/** The export timeout the processor applies: its option, else OTEL_BSP_EXPORT_TIMEOUT, else OpenTelemetry's 30 s. */
-function exportTimeoutOf(config: BufferConfig): number {
-  if (typeof config.exportTimeoutMillis === "number") return config.exportTimeoutMillis;
-  const fromEnvironment = Number(process.env.OTEL_BSP_EXPORT_TIMEOUT);
-  return Number.isFinite(fromEnvironment) && fromEnvironment > 0 ? fromEnvironment : 30_000;
 }

@@ -19,7 +19,7 @@ import { logger } from "../diag.js";
 import type { LossCause } from "../sender/losses.js";
 import { proxySettingsFrom } from "../sender/proxy-settings.js";
 import { RecordMaker } from "../sender/records.js";
-import { ROOM_WAIT_MS, SenderLane, type SenderLaneSeams } from "../sender/sender-lane.js";
+import { SenderLane, type SenderLaneSeams } from "../sender/sender-lane.js";
 import type { ExitDrainOutcome } from "../sender/sender-thread.js";
 import { registerLogSink } from "./log-sink.js";
 import { resolveExporterSettings, type AxonPushSpanExporterOptions, type ExporterSettings } from "./options.js";
@@ -75,7 +75,8 @@ export class AxonPushSpanExporter implements SpanExporter {
     }
     const waits = asyncResourceWaits(spans);
     if (waits.length === 0) {
-      this.#handOver(spans, resultCallback);
+      this.#handOver(spans);
+      answer(resultCallback, { code: ExportResultCode.SUCCESS });
       return;
     }
     // Resource detection is still running: wait for it off the caller, then hand over with the full resource.
@@ -98,14 +99,6 @@ export class AxonPushSpanExporter implements SpanExporter {
   /** @internal where this exporter sends from: the sender thread, or the app's thread (fallback). */
   get sendingFrom(): "thread" | "app-thread" | "not-started" {
     return this.#lane.where;
-  }
-
-  /**
-   * @internal called by AxonPushBatchSpanProcessor, which counts and says what its own queue drops: spans beyond
-   * the sender's room may then wait for it (export() answers once they crossed) instead of being dropped at once.
-   */
-  letSpansWaitForRoom(maxWaitMs: number = ROOM_WAIT_MS): void {
-    this.#lane.spansMayWaitMs = Math.max(0, Math.min(ROOM_WAIT_MS, maxWaitMs));
   }
 
   /** @internal starts the sender (its thread, where one can run) before the first hand-over; never throws. */
@@ -133,26 +126,19 @@ export class AxonPushSpanExporter implements SpanExporter {
     this.#lane.countLoss(cause, count);
   }
 
-  /**
-   * Hands the spans to the sender and answers `resultCallback` once they are all handed over: at once, or,
-   * when the sender's queue is full for a moment, once room let the rest cross (see SenderLane.handOver).
-   */
-  #handOver(spans: readonly ReadableSpan[], resultCallback?: (result: ExportResult) => void): void {
-    let handedOver: Promise<void> | undefined;
+  #handOver(spans: readonly ReadableSpan[]): void {
     try {
-      handedOver = this.#lane.handOver(this.#records.toRecords(spans));
+      this.#lane.handOver(this.#records.toRecords(spans));
     } catch (error) {
       logger.error("could not hand spans over to the sender", error);
       this.#lane.countLoss("unencodable", spans.length);
     }
-    if (!resultCallback) return;
-    if (handedOver) void handedOver.then(() => answer(resultCallback, { code: ExportResultCode.SUCCESS }));
-    else answer(resultCallback, { code: ExportResultCode.SUCCESS });
   }
 
   #handOverLater(spans: ReadableSpan[], wait: Promise<void>, resultCallback: (result: ExportResult) => void): void {
     this.#resourceWaits.delete(wait);
-    this.#handOver(spans, resultCallback);
+    this.#handOver(spans);
+    answer(resultCallback, { code: ExportResultCode.SUCCESS });
   }
 
   async #flush(): Promise<void> {

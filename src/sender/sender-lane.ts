@@ -42,18 +42,16 @@ let nextLaneId = 1;
 /** How often spans waiting for room in the thread's queue look again. */
 const ROOM_POLL_MS = 10;
 /**
- * How long spans wait for room at most before they are counted as lost (the sender's queue full): long enough
- * for a sender still warming up (its first second is its slowest), well inside the batch processor's default
- * export timeout (30 s; AxonPushBatchSpanProcessor keeps the wait within half of a shorter one).
+ * How long spans wait for room before they are counted as lost (the sender's queue full): long enough for a
+ * sender still warming up (its first second is its slowest) or a burst, short enough not to hold spans for a
+ * backend that is down.
  */
 export const ROOM_WAIT_MS = 5_000;
 
-/** Spans handed over that wait, in order, for room in the thread's queue; `done` answers their `export()`. */
+/** Spans handed over that wait, in order, for room in the thread's queue. */
 interface WaitingSpans {
   batch: RecordBatch;
   readonly giveUpAt: number;
-  readonly handedOver: Promise<void>;
-  readonly done: () => void;
 }
 
 /** The shared word counting the log records the thread took (protocol.ts); the one after it, those its lane holds. */
@@ -96,16 +94,12 @@ export class SenderLane {
   readonly #beforeExitDrain = new Set<() => void>();
   #exiting = false;
   #stopListening: (() => void)[] = [];
-  /**
-   * How long spans beyond the room may wait for it (0: not at all). Only behind AxonPushBatchSpanProcessor,
-   * which counts and says what its own queue drops meanwhile; a plain BatchSpanProcessor drops silently, so
-   * there they are counted here at once.
-   */
-  spansMayWaitMs = 0;
-  /** Spans waiting for room in the thread's queue, oldest first (see handOver). */
+  /** Spans waiting for room in the thread's queue, oldest first (see handOver); at most one queue's worth. */
   #waiting: WaitingSpans[] = [];
   #waitingSpans = 0;
   #roomTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Flushes waiting for the waiting spans to cross; while there are any, the room timer keeps the process alive. */
+  #flushesWaiting: (() => void)[] = [];
   /** Every resource described so far (a process has one or two): a lane started later needs them too. */
   readonly #resources = new Map<number, ResourceRecord>();
   /** The same for the log records' resources (numbered by their own maker). */
@@ -196,40 +190,37 @@ export class SenderLane {
 
   /**
    * Hands spans to the sender. What the thread's queue has room for (its bound, less what its lane holds
-   * and what it has not taken off the channel yet) crosses now; the rest waits here, in order, for room,
-   * and the promise answers once all of it has crossed (where `spansMayWaitMs`; elsewhere it is counted at
-   * once). Meanwhile the batch processor holds the spans that
-   * end in its own queue (OTEL_BSP_MAX_QUEUE_SIZE) instead of our dropping them: a sender that is slow for
-   * a moment (its first second, a burst) loses nothing while either queue has room. Spans still waiting after
-   * `spansMayWaitMs`, or that come while others wait and would make more than one queue's worth
-   * (AXONPUSH_QUEUE_SIZE) wait, are counted as lost (the sender's queue full), never cloned nor built.
-   * Undefined when everything crossed at once.
+   * and what it has not taken off the channel yet) crosses now; the rest waits here, in order, as records
+   * (nothing cloned or built for it yet), and crosses as room frees. A sender that is slow for a moment (its
+   * first second, while its code warms up; a burst) then loses nothing while either side has room.
+   * `export()` still answers at once: nothing here keeps the process alive or makes the batch processor
+   * wait. Spans still waiting after ROOM_WAIT_MS, beyond one queue's worth (AXONPUSH_QUEUE_SIZE) waiting,
+   * or when the process exits, are counted as lost (the sender's queue full).
    */
-  handOver(batch: RecordBatch): Promise<void> | undefined {
+  handOver(batch: RecordBatch): void {
     for (const resource of batch.resources) this.#resources.set(resource.id, resource);
     const local = this.#local ?? (this.#open() ? undefined : this.#fallBack());
     if (local) {
       local.accept(batch, this.#takeAppLosses());
-      return undefined;
+      return;
     }
-    if (this.spansMayWaitMs <= 0) {
-      this.#handOverNow(batch);
-      return undefined;
-    }
-    const rest = this.#waiting.length === 0 ? this.#postWhatFits(batch) : batch;
-    if (!rest) return undefined;
-    // One batch may always wait (the batch processor exports one at a time); more only within one queue's worth.
-    const tooMany = this.#waiting.length > 0 && this.#waitingSpans + rest.spans.length > this.#settings.exporter.maxQueueSize;
-    if (this.#exiting || tooMany) {
+    let rest = this.#waiting.length === 0 ? this.#postWhatFits(batch) : batch;
+    if (!rest) return;
+    if (this.#exiting) {
       this.#handOverNow(rest);
-      return undefined;
+      return;
     }
-    let done!: () => void;
-    const handedOver = new Promise<void>((resolve) => (done = resolve));
-    this.#waiting.push({ batch: rest, giveUpAt: Date.now() + this.spansMayWaitMs, handedOver, done });
+    const roomToWait = Math.max(0, this.#settings.exporter.maxQueueSize - this.#waitingSpans);
+    if (rest.spans.length > roomToWait) {
+      this.countLoss("queueFull", rest.spans.length - roomToWait);
+      // The count crosses now (to be said in time), with what the thread must learn of this batch.
+      this.#handOverNow({ spans: [], resources: rest.resources, unreadable: rest.unreadable });
+      rest = { spans: rest.spans.slice(0, roomToWait), resources: [], unreadable: 0 };
+      if (rest.spans.length === 0) return;
+    }
+    this.#waiting.push({ batch: rest, giveUpAt: Date.now() + ROOM_WAIT_MS });
     this.#waitingSpans += rest.spans.length;
     this.#lookForRoomSoon();
-    return handedOver;
   }
 
   /** Posts what the thread has room for (with the batch's resources and unreadable count); returns the rest, if any. */
@@ -251,8 +242,8 @@ export class SenderLane {
       this.#serveWaiting(false);
       if (this.#waiting.length > 0) this.#lookForRoomSoon();
     }, ROOM_POLL_MS);
-    // Waiting spans never keep the process alive: at exit they are handed over (drainAtExit).
-    this.#roomTimer.unref?.();
+    // Waiting spans never keep the process alive (at exit they are handed over); an awaited flush does.
+    if (this.#flushesWaiting.length === 0) this.#roomTimer.unref?.();
   }
 
   /** The event loop will not turn again: spans waiting for room cross now, what does not fit is counted. */
@@ -274,8 +265,8 @@ export class SenderLane {
       }
       this.#waiting.shift();
       this.#waitingSpans -= head.batch.spans.length;
-      head.done();
     }
+    for (const resolve of this.#flushesWaiting.splice(0)) resolve();
   }
 
   /** Hands the batch over now: what the thread's queue has no room for is counted as lost here. */
@@ -306,8 +297,14 @@ export class SenderLane {
   /** Resolves once everything handed over so far has settled (or the thread is gone). */
   async flush(): Promise<void> {
     this.handOverBuffered();
-    // Spans waiting for room are part of what was handed over: they cross first.
-    while (this.#waiting.length > 0) await this.#waiting.at(-1)!.handedOver;
+    // Spans waiting for room are part of what was handed over: they cross first, and an awaited flush keeps
+    // the process alive until they have (as it does until the thread has sent them).
+    if (this.#waiting.length > 0) {
+      await new Promise<void>((resolve) => {
+        this.#flushesWaiting.push(resolve);
+        this.#roomTimer?.ref?.();
+      });
+    }
     if (!this.#local && this.#opened) {
       await this.#thread!.ask((id) => ({ type: "flush", lane: this.#id, id }));
     }
