@@ -113,6 +113,30 @@ describe("no span lost without a word", () => {
   });
 });
 
+describe("spans waiting for room never keep the app alive", () => {
+  it("an app that ends by itself while spans wait for a slow backend exits within its budget; every span is counted", async () => {
+    // The backend answers the first 20 requests after 5 s; the exit budget is 500 ms. Had anything waited for those
+    // answers, they would have been delivered; the app ends instead, and they are counted as cut off by the budget.
+    receiver.failNext({ delayMs: 5_000, times: 20 });
+    const env = axonpushEnv(receiver.url, {
+      AXONPUSH_QUEUE_SIZE: "20",
+      FIXTURE_SPANS: "300",
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "100",
+      AXONPUSH_SHUTDOWN_TIMEOUT_MS: "500",
+    });
+    const run = await runToEnd(APP, { nodeArgs: ["--import", "axonpush-otel/register"], env, args: ["leave-while-waiting"] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.result).toEqual({ thread: "running" });
+    const lines = lossLines(run.stderr);
+    expect(lines).toHaveLength(1);
+    const [, lost] = /(\d+) spans not delivered /.exec(lines[0]!) ?? [];
+    expect(lines[0]).toMatch(/\d+ still unsent when the exit budget ran out \(AXONPUSH_SHUTDOWN_TIMEOUT_MS\)/);
+    expect(lines[0]).toMatch(/\d+ sender queue full \(AXONPUSH_QUEUE_SIZE\)/);
+    expect(receiver.spans()).toHaveLength(0);
+    expect(Number(lost)).toBe(300);
+  });
+});
+
 describe("the way out", () => {
   let proxy: ForwardProxy;
   beforeAll(async () => {
