@@ -23,6 +23,7 @@ import { makeSpan } from "./mapping-fixture.js";
 /** A running sender thread that only keeps what is posted to it. */
 function fakeThread() {
   const posted: ToSender[] = [];
+  const exitDrainHooks: (() => void)[] = [];
   const thread = {
     state: "running",
     entry: "unused",
@@ -32,16 +33,16 @@ function fakeThread() {
     showDebugLines: () => undefined,
     onGone: () => () => undefined,
     onExitUnanswered: () => () => undefined,
-    beforeExitDrain: () => () => undefined,
+    beforeExitDrain: (hook: () => void) => (exitDrainHooks.push(hook), () => undefined),
     ask: async () => undefined,
     drainForExit: () => ({ kind: "drained", elapsedMs: 0 }),
   };
-  return { thread: thread as unknown as SenderThread, posted };
+  return { thread: thread as unknown as SenderThread, posted, exitDrainHooks };
 }
 
 /** The exporter over a fake thread, and the words the thread would share: what it took and what it holds. */
 function exporterOverFakeThread(options: { maxQueueSize?: number; maxLogQueueSize?: number }) {
-  const { thread, posted } = fakeThread();
+  const { thread, posted, exitDrainHooks } = fakeThread();
   const client = new AxonPushClient({ apiKey: "ak_room", tenantId: "t_room", baseUrl: "http://127.0.0.1:9" });
   const exporter = new AxonPushSpanExporter({ client, channelId: "ch_room", ...options }, { thread });
   const shared = () => {
@@ -55,7 +56,7 @@ function exporterOverFakeThread(options: { maxQueueSize?: number; maxLogQueueSiz
       if (value !== undefined) Atomics.store(shared(), index, value);
     });
   };
-  return { exporter, posted, threadNow };
+  return { exporter, posted, threadNow, exitDrainHooks };
 }
 
 const spans = (n: number) => Array.from({ length: n }, (_, i) => makeSpan({ name: `span-${i}` }));
@@ -170,6 +171,18 @@ describe("hand-over to the sender thread: only what its queue has room for cross
     exportSpans(exporter, 5);
     expect(crossed(posted).count).toBe(16);
     exporter.drainAtExit(1_000);
+    expect(crossed(posted)).toMatchObject({ count: 16, queueFull: 3 });
+  });
+
+  it("the thread's own exit drain (an exporter set up by hand, no preload) hands waiting spans over first", () => {
+    const { exporter, posted, threadNow, exitDrainHooks } = exporterOverFakeThread({ maxQueueSize: 10 });
+    exportSpans(exporter, 10);
+    threadNow({ spansTaken: 10, spansHeld: 4 });
+    exportSpans(exporter, 9);
+    // Room for 6 (4 held): 3 wait.
+    expect(crossed(posted)).toMatchObject({ count: 16, queueFull: 0 });
+    // What SenderThread.drainForExit runs before telling the thread to send what it holds: no room, so they are counted.
+    for (const hook of exitDrainHooks) hook();
     expect(crossed(posted)).toMatchObject({ count: 16, queueFull: 3 });
   });
 
