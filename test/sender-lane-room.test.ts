@@ -24,6 +24,7 @@ import { makeSpan } from "./mapping-fixture.js";
 function fakeThread() {
   const posted: ToSender[] = [];
   const exitDrainHooks: (() => void)[] = [];
+  const unansweredHooks: (() => void)[] = [];
   const thread = {
     state: "running",
     entry: "unused",
@@ -32,17 +33,18 @@ function fakeThread() {
     allowAtExit: () => undefined,
     showDebugLines: () => undefined,
     onGone: () => () => undefined,
-    onExitUnanswered: () => () => undefined,
+    onExitUnanswered: (hook: () => void) => (unansweredHooks.push(hook), () => undefined),
+    warningsHeard: 0,
     beforeExitDrain: (hook: () => void) => (exitDrainHooks.push(hook), () => undefined),
     ask: async () => undefined,
     drainForExit: () => ({ kind: "drained", elapsedMs: 0 }),
   };
-  return { thread: thread as unknown as SenderThread, posted, exitDrainHooks };
+  return { thread: thread as unknown as SenderThread & { warningsHeard: number }, posted, exitDrainHooks, unansweredHooks };
 }
 
 /** The exporter over a fake thread, and the words the thread would share: what it took and what it holds. */
 function exporterOverFakeThread(options: { maxQueueSize?: number; maxLogQueueSize?: number }) {
-  const { thread, posted, exitDrainHooks } = fakeThread();
+  const { thread, posted, exitDrainHooks, unansweredHooks } = fakeThread();
   const client = new AxonPushClient({ apiKey: "ak_room", tenantId: "t_room", baseUrl: "http://127.0.0.1:9" });
   const exporter = new AxonPushSpanExporter({ client, channelId: "ch_room", ...options }, { thread });
   const shared = () => {
@@ -56,7 +58,7 @@ function exporterOverFakeThread(options: { maxQueueSize?: number; maxLogQueueSiz
       if (value !== undefined) Atomics.store(shared(), index, value);
     });
   };
-  return { exporter, posted, threadNow, exitDrainHooks };
+  return { exporter, posted, threadNow, exitDrainHooks, unansweredHooks, thread };
 }
 
 const spans = (n: number) => Array.from({ length: n }, (_, i) => makeSpan({ name: `span-${i}` }));
@@ -184,6 +186,30 @@ describe("hand-over to the sender thread: only what its queue has room for cross
     // What SenderThread.drainForExit runs before telling the thread to send what it holds: no room, so they are counted.
     for (const hook of exitDrainHooks) hook();
     expect(crossed(posted)).toMatchObject({ count: 16, queueFull: 3 });
+  });
+
+  it("an exit drain the thread never answers: what it held is said, with what was counted here if it has said nothing yet", () => {
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      const silent = exporterOverFakeThread({ maxQueueSize: 10 });
+      // 10 cross (none taken: a thread still starting), 10 wait, 5 are counted; at exit the 10 waiting are counted too.
+      exportSpans(silent.exporter, 25);
+      silent.exporter.drainAtExit(100);
+      for (const hook of silent.unansweredHooks) hook();
+      const spoken = exporterOverFakeThread({ maxQueueSize: 10 });
+      exportSpans(spoken.exporter, 25);
+      spoken.thread.warningsHeard = 1;
+      spoken.exporter.drainAtExit(100);
+      for (const hook of spoken.unansweredHooks) hook();
+      const lines = stderr.mock.calls.map((call) => String(call[0])).filter((line) => line.includes("not delivered"));
+      expect(lines).toEqual([
+        expect.stringMatching(/AxonPushWarning: 25 spans not delivered before exit: 15 sender queue full \(AXONPUSH_QUEUE_SIZE\), 10 still unsent when the exit budget ran out/),
+        // It may have said the 15 already: only what it held.
+        expect.stringMatching(/AxonPushWarning: 10 spans not delivered before exit: 10 still unsent when the exit budget ran out/),
+      ]);
+    } finally {
+      stderr.mockRestore();
+    }
   });
 
   it("log records: the same, on their own budget", () => {

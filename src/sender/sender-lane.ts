@@ -19,7 +19,7 @@ import type { Transport } from "../transport/types.js";
 import type { Notice } from "./delivery-reporter.js";
 import type { Lane, LaneSeams } from "./lane.js";
 import { cloneableLogBatch, type LogBatch } from "./log-records.js";
-import { formatLossLine, LOG_RECORDS, noLosses, type LossCause, type LossCounts, type LossSignal } from "./losses.js";
+import { formatLossLine, LOG_RECORDS, noLosses, totalOf, type LossCause, type LossCounts, type LossSignal } from "./losses.js";
 import type { LaneSettings } from "./protocol.js";
 import type { RecordBatch, ResourceRecord } from "./records.js";
 import { loadSenderModule } from "./sender-module.js";
@@ -380,11 +380,17 @@ export class SenderLane {
 
   /** The exit drain ended before the thread answered: what it never took, or still held, is lost; said from here. */
   #sayUnconfirmedAtExit(): void {
-    const sayHeld = (held: number, signal?: LossSignal) => {
-      if (held > 0) say("warn", formatLossLine({ ...noLosses(), exitBudget: held }, "before exit", {}, signal), this.#settings.debug, true);
+    // A thread that has said no warning yet has said none of the losses counted here and handed to it either
+    // (a short process, a thread still starting): they are said with what it held. Once it has spoken, it
+    // may have said them already: then only what it held.
+    const unsaid = this.#thread?.warningsHeard === 0;
+    const sayHeld = (held: number, appLosses: Partial<LossCounts>, signal?: LossSignal) => {
+      const counts: LossCounts = { ...noLosses(), ...(unsaid ? appLosses : {}) };
+      counts.exitBudget += held;
+      if (totalOf(counts) > 0) say("warn", formatLossLine(counts, "before exit", {}, signal), this.#settings.debug, true);
     };
-    sayHeld(this.#unconfirmed(this.#posted, 0));
-    sayHeld(this.#unconfirmed(this.#postedLogs, LOGS_TAKEN), LOG_RECORDS);
+    sayHeld(this.#unconfirmed(this.#posted, 0), this.#appLosses);
+    sayHeld(this.#unconfirmed(this.#postedLogs, LOGS_TAKEN), this.#appLogLosses, LOG_RECORDS);
   }
 
   #threadGone(): void {

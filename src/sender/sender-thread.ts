@@ -63,6 +63,8 @@ export class SenderThread {
   /** The longest shutdown budget of the lanes opened (AXONPUSH_SHUTDOWN_TIMEOUT_MS): the exit drain's when nobody else drains. */
   #exitBudgetMs = 0;
   #drainedAtExit = false;
+  /** Warnings the thread has said (loss lines among them), read on the app's thread: see warningsHeard. */
+  #warningsHeard = 0;
 
   constructor(entry: string = senderEntryPath()) {
     this.#entry = entry;
@@ -170,6 +172,15 @@ export class SenderThread {
     return () => this.#unansweredListeners.delete(listener);
   }
 
+  /**
+   * How many warnings the thread has said in this process (loss lines among them). None means it has said
+   * nothing yet of what the app's thread counted and handed it: an exit drain it does not answer leaves that
+   * to the lanes to say.
+   */
+  get warningsHeard(): number {
+    return this.#warningsHeard;
+  }
+
   /** Called at the start of an exit drain, before the thread is told to send what it holds. */
   beforeExitDrain(listener: () => void): () => void {
     this.#exitDrainListeners.add(listener);
@@ -198,8 +209,11 @@ export class SenderThread {
     if (!this.post({ type: "exit", deadline: startedAt + budgetMs, seq })) return { kind: "not-running", elapsedMs: 0 };
     // With no budget left the thread only counts what it holds: a moment to hear it say so.
     const outcome = Atomics.wait(this.#exitWord, 0, before, Math.max(EXIT_REPORT_GRACE_MS, budgetMs));
+    const heardBefore = this.#warningsHeard;
     this.#readSynchronously();
-    if (outcome === "timed-out") {
+    // It may have answered just after the wait gave up: its report, read just now, then said what it could not send.
+    const answeredLate = Atomics.load(this.#exitWord, 0) === seq || this.#warningsHeard > heardBefore;
+    if (outcome === "timed-out" && !answeredLate) {
       // Still starting, or busy: it had no time to count and say what it could not send; the lanes say it from here.
       for (const listener of this.#unansweredListeners) listener();
       return { kind: "timed-out", elapsedMs: elapsed() };
@@ -215,6 +229,7 @@ export class SenderThread {
       resolve?.();
       return;
     }
+    if (message.level === "warn") this.#warningsHeard++;
     say(message.level, message.line, this.#debug, false);
   }
 
@@ -224,7 +239,9 @@ export class SenderThread {
     if (!port) return;
     for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) {
       const message = next.message as FromSender;
-      if (message.type === "notice") say(message.level, message.line, this.#debug, true);
+      if (message.type !== "notice") continue;
+      if (message.level === "warn") this.#warningsHeard++;
+      say(message.level, message.line, this.#debug, true);
     }
   }
 
