@@ -30,27 +30,15 @@ function reportReady(server, extra = {}) {
 }
 
 /**
- * The main thread's own time on a CPU and waiting for one while runnable, in
- * ms (Linux schedstat; NaN elsewhere). Event-loop utilisation counts both:
- * a turn of the loop that another thread of the process (ours: the sender)
- * pushes off the core takes longer, without the main thread doing more.
- */
-function mainThreadSchedule() {
-  try {
-    const [onCpuNs, waitingNs] = require("node:fs").readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ").map(Number);
-    return { cpuMs: onCpuNs / 1e6, waitMs: waitingNs / 1e6 };
-  } catch {
-    return { cpuMs: NaN, waitMs: NaN };
-  }
-}
-
-/**
  * With BENCH_STATS_ON_SIGNAL=1: the first SIGUSR2 marks the start of a
  * measured window, the second prints `BENCH_STATS {json}` for it: the main
  * thread's event-loop utilisation, its CPU time and its time waiting for a
  * core, the whole process's CPU time, and RSS.
  */
 if (process.env.BENCH_STATS_ON_SIGNAL === "1") {
+  // Only here: the start-up section counts the files an app loads. Event-loop utilisation counts the main
+  // thread's waits for the core as busy, so its own CPU time is read apart.
+  const { mainThreadSchedule } = require("./main-thread-schedule.cjs");
   let start;
   process.on("SIGUSR2", () => {
     if (!start) {

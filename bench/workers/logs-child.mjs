@@ -12,27 +12,18 @@
 // (Linux's /proc/self/task/<pid>/schedstat: time on a CPU, whatever the other
 // threads do), the whole process's (`process.cpuUsage()`, every thread),
 // then waits a moment for delivery and exits.
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { trace } from "@opentelemetry/api";
 
 // Required, not imported: with an ES module import of pino the official register sent no record at
 // all (its hooks do not see it), and the comparison needs pino instrumented under both preloads.
 const pino = createRequire(import.meta.url)("pino");
+const { mainThreadSchedule } = createRequire(import.meta.url)("../apps/main-thread-schedule.cjs");
 
 const [mode, ...args] = process.argv.slice(2);
 const log = pino({ base: undefined }, pino.destination("/dev/null"));
 const tracer = trace.getTracer("bench-logs");
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Nanoseconds the main thread has spent on a CPU; NaN where Linux's schedstat is missing. */
-function mainThreadCpuNs() {
-  try {
-    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]);
-  } catch {
-    return NaN;
-  }
-}
 
 function burst(records, offset) {
   tracer.startActiveSpan("bench.burst", (span) => {
@@ -43,11 +34,11 @@ function burst(records, offset) {
 
 async function measured(records, work) {
   const cpu = process.cpuUsage();
-  const main = mainThreadCpuNs();
+  const main = mainThreadSchedule().cpuMs;
   const started = performance.now();
   await work();
   const wallMs = performance.now() - started;
-  const mainCpuUs = (mainThreadCpuNs() - main) / 1000;
+  const mainCpuUs = (mainThreadSchedule().cpuMs - main) * 1000;
   const used = process.cpuUsage(cpu);
   process.stdout.write(`BENCH_RESULT ${JSON.stringify({ records, wallMs, mainCpuUs, processCpuUs: used.user + used.system })}\n`);
 }

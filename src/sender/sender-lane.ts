@@ -96,7 +96,6 @@ export class SenderLane {
   #stopListening: (() => void)[] = [];
   /** Spans waiting for room in the thread's queue, oldest first (see handOver); at most one queue's worth. */
   #waiting: WaitingSpans[] = [];
-  #waitingSpans = 0;
   #roomTimer: ReturnType<typeof setTimeout> | undefined;
   /** Flushes waiting for the waiting spans to cross; while there are any, the room timer keeps the process alive. */
   #flushesWaiting: (() => void)[] = [];
@@ -210,7 +209,8 @@ export class SenderLane {
       this.#handOverNow(rest);
       return;
     }
-    const roomToWait = Math.max(0, this.#settings.exporter.maxQueueSize - this.#waitingSpans);
+    const waitingSpans = this.#waiting.reduce((sum, waiting) => sum + waiting.batch.spans.length, 0);
+    const roomToWait = Math.max(0, this.#settings.exporter.maxQueueSize - waitingSpans);
     if (rest.spans.length > roomToWait) {
       this.countLoss("queueFull", rest.spans.length - roomToWait);
       // The count crosses now (to be said in time), with what the thread must learn of this batch.
@@ -219,7 +219,6 @@ export class SenderLane {
       if (rest.spans.length === 0) return;
     }
     this.#waiting.push({ batch: rest, giveUpAt: Date.now() + ROOM_WAIT_MS });
-    this.#waitingSpans += rest.spans.length;
     this.#lookForRoomSoon();
   }
 
@@ -259,12 +258,10 @@ export class SenderLane {
       const giveUp = now || this.#local !== undefined || this.#thread?.state !== "running" || Date.now() >= head.giveUpAt;
       const rest = giveUp ? (this.#handOverNow(head.batch), undefined) : this.#postWhatFits(head.batch);
       if (rest) {
-        this.#waitingSpans -= head.batch.spans.length - rest.spans.length;
         head.batch = rest;
         return;
       }
       this.#waiting.shift();
-      this.#waitingSpans -= head.batch.spans.length;
     }
     for (const resolve of this.#flushesWaiting.splice(0)) resolve();
   }

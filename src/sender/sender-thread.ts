@@ -229,8 +229,13 @@ export class SenderThread {
       resolve?.();
       return;
     }
-    if (message.level === "warn") this.#warningsHeard++;
-    say(message.level, message.line, this.#debug, false);
+    this.#sayNotice(message, false);
+  }
+
+  /** What the thread asks to be said, on this thread; its warnings are counted (see warningsHeard). */
+  #sayNotice(notice: Extract<FromSender, { type: "notice" }>, atExit: boolean): void {
+    if (notice.level === "warn") this.#warningsHeard++;
+    say(notice.level, notice.line, this.#debug, atExit);
   }
 
   /** The event loop will not deliver them any more: take them off the channel now. */
@@ -239,9 +244,7 @@ export class SenderThread {
     if (!port) return;
     for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) {
       const message = next.message as FromSender;
-      if (message.type !== "notice") continue;
-      if (message.level === "warn") this.#warningsHeard++;
-      say(message.level, message.line, this.#debug, true);
+      if (message.type === "notice") this.#sayNotice(message, true);
     }
   }
 
