@@ -58,6 +58,14 @@ describe("where no thread can run, or once it died", () => {
     expect(receiver.spans().map((s) => s.name).sort()).toEqual(["work-0", "work-1", "work-2"]);
   });
 
+  it("the thread goes before it took what was handed to it (it could not start): those spans go from the app's thread, none lost", async () => {
+    const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env: axonpushEnv(receiver.url), args: ["sender-gone-before-taking"] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.result).toEqual({ before: "running", after: "gone" });
+    expect(receiver.spans().map((s) => s.name).sort()).toEqual(["early-0", "early-1", "early-2", "late-0", "late-1"]);
+    expect(lossLines(run.stderr)).toEqual([]);
+  });
+
   it("the thread dies holding spans: later spans go from the app's thread, the held ones are counted and said", async () => {
     // The first two events hang: the thread holds them when it dies.
     receiver.failNext({ hang: true, times: 2 });
@@ -72,6 +80,22 @@ describe("where no thread can run, or once it died", () => {
     expect(lossLines(run.stderr)).toEqual([
       expect.stringMatching(/AxonPushWarning: 2 spans not delivered (in the last \d+ s|before exit): 2 held by the sender thread when it stopped$/),
     ]);
+  });
+});
+
+describe("where undici's HTTP parser cannot run (it is WebAssembly)", () => {
+  it("node --jitless (no WebAssembly at all): the sender sends with node:http, says so in one debug line (OTEL_LOG_LEVEL=debug), and every span arrives", async () => {
+    const [plain, traced] = await Promise.all([
+      runToEnd(APP, { nodeArgs: ["--jitless"], args: ["work"] }),
+      runToEnd(APP, { nodeArgs: ["--jitless", "--import", "axonpush-otel/register"], env: axonpushEnv(receiver.url, { OTEL_LOG_LEVEL: "debug" }), args: ["work"] }),
+    ]);
+    expect([traced.code, traced.signal], traced.stderr).toEqual([plain.code, plain.signal]);
+    expect(traced.result).toEqual({ thread: "running" });
+    expect(receiver.spans().map((s) => s.name).sort()).toEqual(["work-0", "work-1", "work-2"]);
+    // diag's console logger (OTEL_LOG_LEVEL=debug) writes debug lines with console.debug: to stdout.
+    const said = `${traced.stdout}\n${traced.stderr}`.split("\n").filter((line) => line.includes("sending with node:http"));
+    expect(said).toEqual([expect.stringContaining("WebAssembly is not available in this process")]);
+    expect(lossLines(traced.stderr)).toEqual([]);
   });
 });
 

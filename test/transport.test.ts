@@ -3,8 +3,9 @@ import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AxonPushClient } from "../src/client.js";
+import { NodeHttpTransport } from "../src/transport/node-http-transport.js";
 import { UndiciTransport } from "../src/transport/undici-transport.js";
-import type { OutgoingRequest } from "../src/transport/types.js";
+import type { OutgoingRequest, Transport } from "../src/transport/types.js";
 
 type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
 
@@ -55,9 +56,16 @@ const request: OutgoingRequest = {
   spanCount: 1,
 };
 
-function transportFor(baseUrl: string, options: { timeoutMs?: number; apiKey?: string; environment?: string } = {}) {
+/** The two HTTP clients: undici's, and node:http's where undici's WebAssembly parser cannot run. */
+const CLIENTS = {
+  UndiciTransport: (options: ConstructorParameters<typeof NodeHttpTransport>[0]) => new UndiciTransport(options),
+  NodeHttpTransport: (options: ConstructorParameters<typeof NodeHttpTransport>[0]) => new NodeHttpTransport(options),
+};
+type ClientName = keyof typeof CLIENTS;
+
+function transportOf(name: ClientName, baseUrl: string, options: { timeoutMs?: number; apiKey?: string; environment?: string } = {}): Transport {
   const client = new AxonPushClient({ apiKey: options.apiKey ?? "ak_test_key", tenantId: "org_1", baseUrl });
-  return new UndiciTransport({
+  return CLIENTS[name]({
     baseUrl: client.baseUrl,
     headersFor: (req) => client.headersFor(req, options.environment),
     timeoutMs: options.timeoutMs ?? 2000,
@@ -72,20 +80,21 @@ function reply(status: number, body: object | string = "", headers: Record<strin
       .end(typeof body === "string" ? body : JSON.stringify(body));
 }
 
-let server: TinyServer;
-let transport: UndiciTransport;
+describe.each(Object.keys(CLIENTS) as ClientName[])("%s", (clientName) => {
+  let server: TinyServer;
+  let transport: Transport;
+  const transportFor = (baseUrl: string, options: Parameters<typeof transportOf>[2] = {}) => transportOf(clientName, baseUrl, options);
 
-beforeEach(async () => {
-  server = await startTinyServer();
-  transport = transportFor(server.url, { environment: "staging" });
-});
+  beforeEach(async () => {
+    server = await startTinyServer();
+    transport = transportFor(server.url, { environment: "staging" });
+  });
 
-afterEach(async () => {
-  transport.close();
-  await server.close();
-});
+  afterEach(async () => {
+    transport.close();
+    await server.close();
+  });
 
-describe("UndiciTransport", () => {
   it("POSTs the body with every contract header and reports 201 as success", async () => {
     const result = await transport.send(request);
     // A success also carries the answer's bytes (see SendResult), here the receiver's JSON.

@@ -80,6 +80,12 @@ export class SenderLane {
   readonly #shared = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
   /** Spans posted to the thread, modulo 2^32 like the thread's count. */
   #posted = 0;
+  /**
+   * Batches posted that the thread may not have taken off the channel yet, oldest first, each with #posted
+   * once it was posted: should the thread go before taking them (it could not start: a worker refused its
+   * memory, say), they are still here to send from the app's thread instead of being lost.
+   */
+  #untaken: { readonly batch: RecordBatch; readonly postedAfter: number }[] = [];
   /** Log records posted to the thread, likewise. */
   #postedLogs = 0;
   #opened = false;
@@ -285,6 +291,8 @@ export class SenderLane {
     const appLosses = this.#takeAppLosses();
     if (this.#thread!.post({ type: "spans", lane: this.#id, batch, ...(appLosses ? { appLosses } : {}) })) {
       this.#posted = (this.#posted + batch.spans.length + batch.unreadable) | 0;
+      this.#forgetTaken();
+      if (batch.spans.length > 0) this.#untaken.push({ batch, postedAfter: this.#posted });
       return;
     }
     // The thread went away between the check and the post.
@@ -391,10 +399,20 @@ export class SenderLane {
   }
 
   #threadGone(): void {
-    // What the thread never took, and what its lane held: gone with it.
-    this.countLoss("senderGone", this.#unconfirmed(this.#posted, 0));
+    // What its lane held is gone with it; batches it never took off the channel are sent from here instead.
+    this.#forgetTaken();
+    const neverTaken = this.#untaken.splice(0);
+    const resent = neverTaken.reduce((sum, { batch }) => sum + batch.spans.length + batch.unreadable, 0);
+    this.countLoss("senderGone", this.#unconfirmed(this.#posted, 0) - resent);
     this.countLogLoss("senderGone", this.#unconfirmed(this.#postedLogs, LOGS_TAKEN));
-    this.#fallBack();
+    const local = this.#fallBack();
+    for (const { batch } of neverTaken) local.accept(batch, this.#takeAppLosses());
+  }
+
+  /** Drops the batches the thread has taken off the channel (its count of spans taken is the shared word 0). */
+  #forgetTaken(): void {
+    const taken = Atomics.load(this.#shared, 0);
+    while (this.#untaken.length > 0 && ((this.#untaken[0]!.postedAfter - taken) | 0) <= 0) this.#untaken.shift();
   }
 
   /** What was posted and never taken, plus what the lane holds: `taken` is the shared word of that count, the held one follows it. */

@@ -1,13 +1,16 @@
 /**
  * The transport stack a lane sends through, innermost first: one HTTP try
- * (undici), tracing suppressed around it when it runs on the app's thread,
+ * (undici, or node:http where undici's WebAssembly parser cannot run),
+ * tracing suppressed around it when it runs on the app's thread,
  * then retries with backoff around it, then a breaker that fails fast while
  * the backend cannot be reached at all.
  */
 import type { AxonPushClient } from "../client.js";
 import { CircuitBreakerTransport } from "./circuit-breaker.js";
+import { NodeHttpTransport } from "./node-http-transport.js";
+import { ParserFallbackTransport } from "./parser-fallback-transport.js";
 import { RetryingTransport } from "./retrying-transport.js";
-import type { Transport } from "./types.js";
+import type { OutgoingRequest, Transport } from "./types.js";
 import { UndiciTransport, type ProxyOptions } from "./undici-transport.js";
 
 /**
@@ -29,12 +32,14 @@ export interface EventTransportOptions {
 }
 
 export function createEventTransport(client: AxonPushClient, options: EventTransportOptions): Transport {
-  const http = new UndiciTransport({
+  const connection = {
     baseUrl: client.baseUrl,
-    headersFor: (request) => client.headersFor(request, options.environment),
+    headersFor: (request: OutgoingRequest) => client.headersFor(request, options.environment),
     timeoutMs: client.timeoutMs,
     connections: options.concurrency,
-    proxy: options.proxy,
+  };
+  const http = new ParserFallbackTransport(new UndiciTransport({ ...connection, proxy: options.proxy }), () => new NodeHttpTransport(connection), {
+    proxyConfigured: Boolean(options.proxy?.httpProxy || options.proxy?.httpsProxy),
   });
   const retrying = new RetryingTransport(options.wrap ? options.wrap(http) : http, {
     maxRetries: client.maxRetries,

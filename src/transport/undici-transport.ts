@@ -22,9 +22,7 @@ import EnvHttpProxyAgent from "undici/lib/dispatcher/env-http-proxy-agent.js";
 import Pool from "undici/lib/dispatcher/pool.js";
 
 Object.assign(DispatcherBase.prototype, undiciApi);
-import { classifyResponse, errorMessageFrom } from "./classify.js";
-import { refusedPropertyNames } from "./property-refusal.js";
-import { parseRetryAfter } from "./retry-after.js";
+import { IDLE_SOCKET_TIMEOUT_MS, MAX_RESPONSE_BYTES, parseBaseUrl, resultOfAnswer } from "./http-answer.js";
 import type { OutgoingRequest, SendResult, Transport } from "./types.js";
 
 /** The standard proxy variables' values (read on the app's thread, see sender/protocol.ts). */
@@ -45,21 +43,26 @@ export interface UndiciTransportOptions {
   proxy?: ProxyOptions;
 }
 
-/** Idle pooled sockets are closed after this, well before typical load balancer idle limits. */
-const IDLE_SOCKET_TIMEOUT_MS = 15_000;
-/** Only the error message of an answer is read; a larger body is not ours to keep. */
-const MAX_RESPONSE_BYTES = 16 * 1024;
-
 export class UndiciTransport implements Transport {
   readonly #options: UndiciTransportOptions;
   readonly #base: URL | undefined;
   readonly #dispatcher: Dispatcher | undefined;
   #closed = false;
+  #parserUnavailable: string | undefined;
 
   constructor(options: UndiciTransportOptions) {
     this.#options = options;
     this.#base = parseBaseUrl(options.baseUrl);
     this.#dispatcher = this.#base ? createDispatcher(this.#base, options) : undefined;
+  }
+
+  /**
+   * Why undici's HTTP parser could not be set up, once a connection found out: it is WebAssembly, which
+   * `node --jitless` turns off and a virtual memory limit (`ulimit -v`) can refuse (nodejs/node#56596).
+   * Every request through this client then fails the same way (parser-fallback-transport.ts).
+   */
+  get parserUnavailable(): string | undefined {
+    return this.#parserUnavailable;
   }
 
   send(request: OutgoingRequest): Promise<SendResult> {
@@ -69,7 +72,7 @@ export class UndiciTransport implements Transport {
     if (!base || !dispatcher) return Promise.resolve({ kind: "failure", message: "AXONPUSH_BASE_URL is not an http(s) URL" });
     return new Promise<SendResult>((resolve) => {
       const timeoutMs = this.#options.timeoutMs;
-      const handler = new AnswerHandler(resolve, timeoutMs, () => this.#closed);
+      const handler = new AnswerHandler(resolve, timeoutMs, () => this.#closed, (why) => (this.#parserUnavailable ??= why));
       try {
         // undici's own low-level call, with a handler: no response stream, no abort signal, no timer
         // of ours per request (undici's timeouts for the headers and between body chunks, and the
@@ -112,6 +115,7 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
     private readonly resolve: (result: SendResult) => void,
     private readonly timeoutMs: number,
     private readonly closed: () => boolean,
+    private readonly parserMissing: (why: string) => void,
   ) {}
 
   onRequestStart(): void {}
@@ -130,20 +134,15 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.#settled) return;
     this.#settled = true;
-    const status = this.#status;
     const body = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks);
-    const retryAfterMs = parseRetryAfter(this.#retryAfter);
-    if (status >= 200 && status <= 299) {
-      this.resolve(body.byteLength > 0 ? { kind: "success", status, body } : { kind: "success", status });
-      return;
-    }
-    const text = body.toString("utf8");
-    this.resolve(classifyResponse(status, errorMessageFrom(status, text), retryAfterMs, refusedPropertyNames(status, text)));
+    this.resolve(resultOfAnswer(this.#status, body, this.#retryAfter));
   }
 
   onResponseError(_controller: unknown, error: Error): void {
     if (this.#settled) return;
     this.#settled = true;
+    const parserProblem = webAssemblyProblemOf(error);
+    if (parserProblem) this.parserMissing(parserProblem);
     this.resolve(resultOfError(error, this.closed(), this.timeoutMs));
   }
 }
@@ -163,13 +162,13 @@ function createDispatcher(base: URL, options: UndiciTransportOptions): Dispatche
   return new Pool(base.origin, pool);
 }
 
-function parseBaseUrl(baseUrl: string): URL | undefined {
-  try {
-    const url = new URL(baseUrl);
-    return url.protocol === "http:" || url.protocol === "https:" ? url : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * The words of an error that undici's WebAssembly parser could not be set up (`WebAssembly is not defined`
+ * under --jitless; `WebAssembly.Instance(): Out of memory: …` under a virtual memory limit), else undefined.
+ */
+function webAssemblyProblemOf(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : undefined;
+  return message !== undefined && /WebAssembly/.test(message) ? message : undefined;
 }
 
 function resultOfError(error: unknown, closed: boolean, timeoutMs: number): SendResult {
