@@ -17,6 +17,16 @@ const SERVERS = {
   http: { label: "node:http, GET /, 1,500 requests/s", app: "bench/apps/http-app.cjs", path: "/", rate: 1500 },
   express: { label: "Express 5, GET /users/42, 1,200 requests/s", app: "bench/apps/express-app.cjs", path: "/users/42", rate: 1200 },
 };
+/**
+ * How the fixed rate is offered. Paced is what "a fixed rate" means, and what the targets are read from:
+ * request i is due at i / rate, sent then whatever came before (bench/workers/paced-load.mjs). autocannon's
+ * `overallRate` instead lets each connection fire its quota for the second back to back at full speed and then
+ * idle until the next second: the same requests per second, as bursts at full speed.
+ */
+const SHAPES = {
+  paced: { label: "evenly paced", worker: "bench/workers/paced-load.mjs" },
+  bursts: { label: "in per-second bursts (autocannon's overallRate)", worker: "bench/workers/rate-load.mjs" },
+};
 const VARIANT_IDS = ["bare", "oursImport", "oursOtlpImport", "officialImport"];
 const EMIT_RATES = [2_000, 5_000, 10_000, 15_000, 20_000];
 const HARNESS_CORE = os.cpus().length - 1;
@@ -68,8 +78,8 @@ async function flushAndStop(ctx, child) {
   await killChild(child);
 }
 
-async function rateLoad(url, rate, seconds) {
-  const r = await runToExit(["bench/workers/rate-load.mjs", url, String(rate), String(seconds)], {
+async function rateLoad(shape, url, rate, seconds) {
+  const r = await runToExit([shape.worker, url, String(rate), String(seconds)], {
     env: process.env,
     core: HARNESS_CORE,
     timeoutMs: seconds * 1000 + 30_000,
@@ -93,16 +103,16 @@ async function spansPerRequest(ctx, variant, server) {
   }
 }
 
-async function measureFixed(ctx, variant, server, perRequest, settings) {
+async function measureFixed(ctx, variant, server, shape, perRequest, settings) {
   const { child, payload } = await spawnUntilLine([...variant.args, server.app], { env: { ...variant.env, BENCH_STATS_ON_SIGNAL: "1" } });
   const stats = linesOf(child, "BENCH_STATS ");
   try {
     const url = `http://127.0.0.1:${payload.port}${server.path}`;
-    await rateLoad(url, server.rate, settings.warmup);
+    await rateLoad(shape, url, server.rate, settings.warmup);
     await settle(ctx, { quietMs: 300, deadlineMs: 3_000 });
     const before = spansAtSinks(ctx);
     child.kill("SIGUSR2");
-    const load = await rateLoad(url, server.rate, settings.duration);
+    const load = await rateLoad(shape, url, server.rate, settings.duration);
     child.kill("SIGUSR2");
     const window = await waitFor(stats);
     await flushAndStop(ctx, child);
@@ -164,22 +174,25 @@ export async function run(ctx) {
     const perRequest = {};
     for (const v of variants) perRequest[v.id] = await spansPerRequest(ctx, v, server);
     ctx.log(id, "spans per request", JSON.stringify(perRequest));
-    const samples = await interleave(variants, settings.rounds, (v) => measureFixed(ctx, v, server, perRequest[v.id], settings));
-    fixed[id] = { perRequest, results: {} };
-    for (const v of variants) {
-      const s = samples[v.id];
-      fixed[id].results[v.id] = {
-        elu: summarize(s.map((x) => x.elu)),
-        cpuS: summarize(s.map((x) => x.cpuS)),
-        mainCpuS: summarize(s.map((x) => x.mainCpuS)),
-        mainWaitS: summarize(s.map((x) => x.mainWaitS)),
-        rps: summarize(s.map((x) => x.rps)),
-        p99: summarize(s.map((x) => x.p99)),
-        delivered: summarize(s.map((x) => x.delivered)),
-        errors: s.reduce((a, x) => a + x.errors, 0),
-      };
+    for (const [shapeId, shape] of Object.entries(SHAPES)) {
+      const samples = await interleave(variants, settings.rounds, (v) => measureFixed(ctx, v, server, shape, perRequest[v.id], settings));
+      const results = {};
+      for (const v of variants) {
+        const s = samples[v.id];
+        results[v.id] = {
+          elu: summarize(s.map((x) => x.elu)),
+          cpuS: summarize(s.map((x) => x.cpuS)),
+          mainCpuS: summarize(s.map((x) => x.mainCpuS)),
+          mainWaitS: summarize(s.map((x) => x.mainWaitS)),
+          rps: summarize(s.map((x) => x.rps)),
+          p99: summarize(s.map((x) => x.p99)),
+          delivered: summarize(s.map((x) => x.delivered)),
+          errors: s.reduce((a, x) => a + x.errors, 0),
+        };
+      }
+      (fixed[shapeId] ??= {})[id] = { perRequest, results };
+      ctx.log(id, shapeId, JSON.stringify(results));
     }
-    ctx.log(id, JSON.stringify(fixed[id].results));
   }
 
   const emitters = variants.filter((v) => v.family !== "bare");
@@ -208,28 +221,30 @@ function render(ctx, data, variants) {
   const { settings, fixed, rates, floor, pacedFloor } = data;
   const out = [];
   out.push(
-    `Each app (and its sender thread) pinned to core 0; the load generator (autocannon at a fixed rate, 10 connections) and the sinks on the other core. ${settings.warmup} s warm-up, then ${settings.duration} s measured, ${settings.rounds} interleaved rounds. "App thread busy": the main thread's event-loop utilisation over the measured window; "app thread CPU": the main thread's own time on a CPU in that window, and "waiting for the core": its time runnable but not running (Linux schedstat; the busy figure counts both, so a sender thread on the app's core raises it without the app's thread doing more); "process CPU": user + system time of the whole process (all its threads) in that window; "spans delivered": spans at the sinks over the spans the window's requests made (spans per request counted first, at leisure). Both preloads started with \`--import\`; the official register exports OTLP/protobuf with its defaults.`,
+    `Each app (and its sender thread) pinned to core 0; the load generator and the sinks on the other core. The fixed rate is offered two ways: **evenly paced** (open loop: request i is due at i ÷ rate and is sent then, over up to 32 keep-alive connections, whatever came before; latency counted from when it was due; bench/workers/paced-load.mjs), the shape the targets are read from; and **in per-second bursts**, autocannon's \`overallRate\` with 10 connections, which sends each second's requests back to back at full speed and then idles until the next second (a sender thread working through its batches then competes with the app exactly while the app is busiest). ${settings.warmup} s warm-up, then ${settings.duration} s measured, ${settings.rounds} interleaved rounds. "App thread busy": the main thread's event-loop utilisation over the measured window; "app thread CPU": the main thread's own time on a CPU in that window, and "waiting for the core": its time runnable but not running (Linux schedstat; the busy figure counts both, so a sender thread on the app's core raises it without the app's thread doing more); "process CPU": user + system time of the whole process (all its threads) in that window; "spans delivered": spans at the sinks over the spans the window's requests made (spans per request counted first, at leisure). Both preloads started with \`--import\`; the official register exports OTLP/protobuf with its defaults.`,
   );
   if (!ctx.ours.available) out.push(`\n**Ours: not measured** — ${ctx.ours.reason}.`);
-  for (const [id, server] of Object.entries(SERVERS)) {
-    const { perRequest, results: r } = fixed[id];
-    const official = r.officialImport;
-    const rows = variants.map((v) => [
-      v.label,
-      fmt(perRequest[v.id], 0),
-      fmtSummary(r[v.id].elu, 2),
-      official && v.family === "ours" ? ratio(r[v.id].elu.median, official.elu.median) : "",
-      fmtSummary(r[v.id].mainCpuS, 2),
-      official && v.family === "ours" ? ratio(r[v.id].mainCpuS.median, official.mainCpuS.median) : "",
-      fmtSummary(r[v.id].mainWaitS, 2),
-      fmtSummary(r[v.id].cpuS, 2),
-      fmtSummary(r[v.id].rps, 0),
-      fmtSummary(r[v.id].p99, 0),
-      v.family === "bare" ? "" : pct(r[v.id].delivered.min),
-      String(r[v.id].errors),
-    ]);
-    out.push(`\n#### ${server.label}\n`);
-    out.push(table(["variant", "spans/request", "app thread busy", "× official", `app thread CPU, s`, "× official", "waiting for the core, s", `process CPU, ${settings.duration} s`, "requests/s reached", "p99 latency ms", "spans delivered (worst round)", "errors"], rows));
+  for (const [shapeId, shape] of Object.entries(SHAPES)) {
+    for (const [id, server] of Object.entries(SERVERS)) {
+      const { perRequest, results: r } = fixed[shapeId][id];
+      const official = r.officialImport;
+      const rows = variants.map((v) => [
+        v.label,
+        fmt(perRequest[v.id], 0),
+        fmtSummary(r[v.id].elu, 2),
+        official && v.family === "ours" ? ratio(r[v.id].elu.median, official.elu.median) : "",
+        fmtSummary(r[v.id].mainCpuS, 2),
+        official && v.family === "ours" ? ratio(r[v.id].mainCpuS.median, official.mainCpuS.median) : "",
+        fmtSummary(r[v.id].mainWaitS, 2),
+        fmtSummary(r[v.id].cpuS, 2),
+        fmtSummary(r[v.id].rps, 0),
+        fmtSummary(r[v.id].p99, 1),
+        v.family === "bare" ? "" : pct(r[v.id].delivered.min),
+        String(r[v.id].errors),
+      ]);
+      out.push(`\n#### ${server.label}, ${shape.label}\n`);
+      out.push(table(["variant", "spans/request", "app thread busy", "× official", `app thread CPU, s`, "× official", "waiting for the core, s", `process CPU, ${settings.duration} s`, "requests/s reached", "p99 latency ms", "spans delivered (worst round)", "errors"], rows));
+    }
   }
   out.push(`\n#### Spans ended at a fixed rate (manual spans, ${settings.emitSeconds} s each): share delivered, app thread busy\n`);
   const emitters = variants.filter((v) => rates[v.id]);
@@ -248,14 +263,14 @@ function render(ctx, data, variants) {
   out.push(
     `\n#### The HTTP client's floor\n\nundici's pool, as the sender uses it, alone in a process on core 0, posting span-sized events to the event sink with 8 in flight: ${fmt(floor.cpuUsPerRequest, 1)} µs of CPU per request (${fmt(floor.requests, 0)} requests, ${fmt(floor.rps, 0)}/s).${pacedText}`,
   );
-  const e = fixed.http.results;
-  const perSpanOf = (id) => ((e[id].cpuS.median - e.bare.cpuS.median) * 1e6) / (SERVERS.http.rate * settings.duration * fixed.http.perRequest[id]);
+  const e = fixed.paced.http.results;
+  const perSpanOf = (id) => ((e[id].cpuS.median - e.bare.cpuS.median) * 1e6) / (SERVERS.http.rate * settings.duration * fixed.paced.http.perRequest[id]);
   if (e.oursImport && e.bare) {
     const perSpan = perSpanOf("oursImport");
     const paced = pacedFloor ? `, ${fmt(perSpan / pacedFloor.cpuUsPerRequest, 2)}× the paced floor` : "";
     const official = e.officialImport ? ` The official register's, the same way: ${fmt(perSpanOf("officialImport"), 1)} µs (its instrumentation, which ours shares, and its OTLP export).` : "";
     out.push(
-      `\nWhole-process CPU per exported span, events transport, node:http at ${fmt(SERVERS.http.rate, 0)}/s (ours minus bare, medians): ${fmt(perSpan, 1)} µs, ${fmt(perSpan / floor.cpuUsPerRequest, 2)}× the client's floor (target ≤ 1.5×)${paced}.${official}`,
+      `\nWhole-process CPU per exported span, events transport, node:http at ${fmt(SERVERS.http.rate, 0)}/s evenly paced (ours minus bare, medians): ${fmt(perSpan, 1)} µs, ${fmt(perSpan / floor.cpuUsPerRequest, 2)}× the client's floor (target ≤ 1.5×)${paced}.${official}`,
     );
   }
   return out.join("\n");
@@ -264,15 +279,17 @@ function render(ctx, data, variants) {
 export function headline(data) {
   const lines = [];
   for (const [id, server] of Object.entries(SERVERS)) {
-    const r = data.fixed?.[id]?.results;
+    const r = data.fixed?.paced?.[id]?.results;
+    const bursts = data.fixed?.bursts?.[id]?.results;
     if (!r?.officialImport) continue;
     const parts = ["oursImport", "oursOtlpImport"]
       .filter((k) => r[k])
       .map((k) => {
         const cpu = r[k].mainCpuS && r.officialImport.mainCpuS ? `, its CPU ${ratio(r[k].mainCpuS.median, r.officialImport.mainCpuS.median)}` : "";
-        return `${k === "oursImport" ? "events" : "otlp"} ${ratio(r[k].elu.median, r.officialImport.elu.median)} (${pct(r[k].delivered.min)} delivered${cpu})`;
+        const inBursts = bursts?.[k] && bursts.officialImport ? `; in per-second bursts ${ratio(bursts[k].elu.median, bursts.officialImport.elu.median)}` : "";
+        return `${k === "oursImport" ? "events" : "otlp"} ${ratio(r[k].elu.median, r.officialImport.elu.median)} (${pct(r[k].delivered.min)} delivered${cpu}${inBursts})`;
       });
-    lines.push(`App thread busy at ${server.label}, ours ÷ official (target ≤ 0.80×): ${parts.join(", ")}.`);
+    lines.push(`App thread busy at ${server.label} evenly paced, ours ÷ official (target ≤ 0.80×): ${parts.join(", ")}.`);
   }
   return lines;
 }

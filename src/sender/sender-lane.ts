@@ -82,8 +82,10 @@ export class SenderLane {
   #posted = 0;
   /**
    * Batches posted that the thread may not have taken off the channel yet, oldest first, each with #posted
-   * once it was posted: should the thread go before taking them (it could not start: a worker refused its
-   * memory, say), they are still here to send from the app's thread instead of being lost.
+   * once it was posted: should the thread go before taking them (it failed while starting, or was stopped
+   * before its first turn), they are still here to send from the app's thread instead of being lost. A batch
+   * the thread took and then died holding (on Node 26 under a virtual memory limit, a worker takes the first
+   * batch and then runs out of memory) is no longer here: it is counted as lost, "sender gone".
    */
   #untaken: { readonly batch: RecordBatch; readonly postedAfter: number }[] = [];
   /** Log records posted to the thread, likewise. */
