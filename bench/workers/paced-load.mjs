@@ -9,6 +9,7 @@
 // Latency is measured from when a request was due (no coordinated omission).
 // Prints one `BENCH_LOAD {json}` line (rate reached, latency percentiles, errors).
 import { Pool } from "undici";
+import { percentile } from "../lib/stats.mjs";
 
 const [url, rateArg, durationArg, connectionsArg = "32"] = process.argv.slice(2);
 const rate = Number(rateArg);
@@ -16,10 +17,10 @@ const durationMs = Number(durationArg) * 1000;
 const target = new URL(url);
 const pool = new Pool(target.origin, { connections: Number(connectionsArg), keepAliveTimeout: 10_000 });
 
+/** One entry per answered (or failed) request. */
 const latencies = [];
 let errors = 0;
 let sent = 0;
-let answered = 0;
 const start = performance.now();
 const total = Math.floor((durationMs * rate) / 1000);
 
@@ -31,10 +32,7 @@ function fire(dueAt) {
       if (statusCode < 200 || statusCode >= 300) errors++;
     })
     .catch(() => errors++)
-    .finally(() => {
-      answered++;
-      latencies.push(performance.now() - dueAt);
-    });
+    .finally(() => latencies.push(performance.now() - dueAt));
 }
 
 await new Promise((resolve) => {
@@ -49,18 +47,18 @@ await new Promise((resolve) => {
   tick();
 });
 const sentAt = performance.now();
-while (answered < sent && performance.now() - sentAt < 30_000) await new Promise((resolve) => setTimeout(resolve, 5));
+while (latencies.length < sent && performance.now() - sentAt < 30_000) await new Promise((resolve) => setTimeout(resolve, 5));
 const elapsedS = (sentAt - start) / 1000;
 await pool.close();
 
-latencies.sort((a, b) => a - b);
-const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : NaN);
+const answered = latencies.length;
+const ms = (p) => Math.round(percentile(latencies, p) * 100) / 100;
 process.stdout.write(
   `BENCH_LOAD ${JSON.stringify({
     rps: answered / elapsedS,
     total: answered,
-    p50: Math.round(pct(50) * 100) / 100,
-    p99: Math.round(pct(99) * 100) / 100,
+    p50: ms(50),
+    p99: ms(99),
     errors: errors + (sent - answered),
   })}\n`,
 );
