@@ -86,22 +86,37 @@ describe("where no thread can run, or once it died", () => {
   });
 });
 
-describe("where undici's HTTP parser cannot run (it is WebAssembly)", () => {
-  it("node --jitless (no WebAssembly at all): the sender sends with node:http, says so in one debug line (OTEL_LOG_LEVEL=debug), and every span arrives", async () => {
-    const [plain, traced] = await Promise.all([
-      runToEnd(APP, { nodeArgs: ["--jitless"], args: ["work"] }),
-      runToEnd(APP, { nodeArgs: ["--jitless", "--import", "axonpush-otel/register"], env: axonpushEnv(receiver.url, { OTEL_LOG_LEVEL: "debug" }), args: ["work"] }),
-    ]);
-    expect([traced.code, traced.signal], traced.stderr).toEqual([plain.code, plain.signal]);
-    expect(traced.result).toEqual({ thread: "running" });
-    expect(receiver.spans().map((s) => s.name).sort()).toEqual(["work-0", "work-1", "work-2"]);
-    // diag's console logger (OTEL_LOG_LEVEL=debug) writes debug lines with console.debug: to stdout.
-    const said = `${traced.stdout}\n${traced.stderr}`.split("\n").filter((line) => line.includes("sending with node:http"));
-    expect(said).toEqual([expect.stringContaining("WebAssembly is not available in this process")]);
-    expect(lossLines(traced.stderr)).toEqual([]);
+describe("where WebAssembly cannot run (node --jitless)", () => {
+  it("behind a proxy (undici's path, whose parser is WebAssembly): the sender sends with node:http, says so in one debug line (OTEL_LOG_LEVEL=debug), and every span arrives", async () => {
+    const proxy = await startForwardProxy();
+    try {
+      const env = axonpushEnv(receiver.url, { OTEL_LOG_LEVEL: "debug", HTTP_PROXY: proxy.url });
+      const [plain, traced] = await Promise.all([
+        runToEnd(APP, { nodeArgs: ["--jitless"], args: ["work"] }),
+        runToEnd(APP, { nodeArgs: ["--jitless", "--import", "axonpush-otel/register"], env, args: ["work"] }),
+      ]);
+      expect([traced.code, traced.signal], traced.stderr).toEqual([plain.code, plain.signal]);
+      expect(traced.result).toEqual({ thread: "running" });
+      expect(receiver.spans().map((s) => s.name).sort()).toEqual(["work-0", "work-1", "work-2"]);
+      // diag's console logger (OTEL_LOG_LEVEL=debug) writes debug lines with console.debug: to stdout.
+      const said = `${traced.stdout}\n${traced.stderr}`.split("\n").filter((line) => line.includes("sending with node:http"));
+      expect(said).toEqual([expect.stringMatching(/WebAssembly is not available in this process.*the proxy variables \(HTTPS_PROXY, HTTP_PROXY\) are not used on this path/)]);
+      expect(proxy.tunnels).toEqual([]);
+      expect(lossLines(traced.stderr)).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
   });
 
-  // node:http builds its requests its own way (headers, framing, the answers it reads): every API version must take them.
+  it("straight to the backend: our own HTTP/1.1 client needs no WebAssembly, and says nothing about node:http", async () => {
+    const env = axonpushEnv(receiver.url, { OTEL_LOG_LEVEL: "debug" });
+    const run = await runToEnd(APP, { nodeArgs: ["--jitless", "--import", "axonpush-otel/register"], env, args: ["work"] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(receiver.spans().map((s) => s.name).sort()).toEqual(["work-0", "work-1", "work-2"]);
+    expect(`${run.stdout}\n${run.stderr}`).not.toContain("node:http");
+  });
+
+  // Our client builds its requests its own way (headers, framing, the answers it reads): every API version must take them.
   const VERSIONS = [
     { api: "go", receiver },
     { api: "nest", receiver: nestReceiver },

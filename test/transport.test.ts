@@ -3,6 +3,7 @@ import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AxonPushClient } from "../src/client.js";
+import { Http1Transport } from "../src/transport/http1-transport.js";
 import { NodeHttpTransport } from "../src/transport/node-http-transport.js";
 import { UndiciTransport } from "../src/transport/undici-transport.js";
 import type { OutgoingRequest, Transport } from "../src/transport/types.js";
@@ -56,8 +57,9 @@ const request: OutgoingRequest = {
   spanCount: 1,
 };
 
-/** The two HTTP clients: undici's, and node:http's where undici's WebAssembly parser cannot run. */
+/** The three HTTP clients: our own (straight to the backend), undici's (through a proxy), and node:http's where undici's WebAssembly parser cannot run. */
 const CLIENTS = {
+  Http1Transport: (options: ConstructorParameters<typeof NodeHttpTransport>[0]) => new Http1Transport(options),
   UndiciTransport: (options: ConstructorParameters<typeof NodeHttpTransport>[0]) => new UndiciTransport(options),
   NodeHttpTransport: (options: ConstructorParameters<typeof NodeHttpTransport>[0]) => new NodeHttpTransport(options),
 };

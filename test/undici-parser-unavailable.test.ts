@@ -65,13 +65,32 @@ describe("undici's parser cannot be built", () => {
     }
   });
 
-  it("the transport stack delivers through node:http instead, the first request included", async () => {
+  it("behind a proxy, the transport stack delivers through node:http instead, the first request included", async () => {
+    const client = new AxonPushClient({ apiKey: "ak_test_key", baseUrl: url });
+    // undici is the proxy path; NO_PROXY sends this host straight, where the refused parser is found out.
+    const transport = createEventTransport(client, { concurrency: 4, proxy: { httpProxy: "http://127.0.0.1:9", noProxy: "127.0.0.1" } });
+    try {
+      const results = await Promise.all([1, 2, 3].map((n) => transport.send({ ...request, idempotencyKey: `k-${n}`, body: `{"n":${n}}` })));
+      expect(results.map((result) => result.kind)).toEqual(["success", "success", "success"]);
+      expect(bodies.sort()).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+    } finally {
+      transport.close();
+    }
+  });
+
+  it("straight to the backend, the transport stack never asks for WebAssembly (our own HTTP/1.1 client)", async () => {
+    let asked = 0;
+    wasm.Instance = function refused() {
+      asked += 1;
+      throw new RangeError(OUT_OF_MEMORY);
+    };
     const client = new AxonPushClient({ apiKey: "ak_test_key", baseUrl: url });
     const transport = createEventTransport(client, { concurrency: 4 });
     try {
       const results = await Promise.all([1, 2, 3].map((n) => transport.send({ ...request, idempotencyKey: `k-${n}`, body: `{"n":${n}}` })));
       expect(results.map((result) => result.kind)).toEqual(["success", "success", "success"]);
       expect(bodies.sort()).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+      expect(asked).toBe(0);
     } finally {
       transport.close();
     }

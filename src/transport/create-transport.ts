@@ -1,12 +1,14 @@
 /**
  * The transport stack a lane sends through, innermost first: one HTTP try
- * (undici, or node:http where undici's WebAssembly parser cannot run),
+ * (our own HTTP/1.1 client; through a proxy, undici, or node:http where
+ * undici's WebAssembly parser cannot run),
  * tracing suppressed around it when it runs on the app's thread,
  * then retries with backoff around it, then a breaker that fails fast while
  * the backend cannot be reached at all.
  */
 import type { AxonPushClient } from "../client.js";
 import { CircuitBreakerTransport } from "./circuit-breaker.js";
+import { Http1Transport } from "./http1-transport.js";
 import { NodeHttpTransport } from "./node-http-transport.js";
 import { ParserFallbackTransport } from "./parser-fallback-transport.js";
 import { RetryingTransport } from "./retrying-transport.js";
@@ -38,9 +40,12 @@ export function createEventTransport(client: AxonPushClient, options: EventTrans
     timeoutMs: client.timeoutMs,
     connections: options.concurrency,
   };
-  const http = new ParserFallbackTransport(new UndiciTransport({ ...connection, proxy: options.proxy }), () => new NodeHttpTransport(connection), {
-    proxyConfigured: Boolean(options.proxy?.httpProxy || options.proxy?.httpsProxy),
-  });
+  // Our own HTTP/1.1 client goes straight to the backend; through a proxy, undici (which reads NO_PROXY as curl does),
+  // or node:http where undici's WebAssembly parser cannot run.
+  const proxyConfigured = Boolean(options.proxy?.httpProxy || options.proxy?.httpsProxy);
+  const http = proxyConfigured
+    ? new ParserFallbackTransport(new UndiciTransport({ ...connection, proxy: options.proxy }), () => new NodeHttpTransport(connection), { proxyConfigured })
+    : new Http1Transport(connection);
   const retrying = new RetryingTransport(options.wrap ? options.wrap(http) : http, {
     maxRetries: client.maxRetries,
     deadlineMs: DEFAULT_REQUEST_DEADLINE_MS,

@@ -1,0 +1,168 @@
+/**
+ * Sends one prepared request over our own small HTTP/1.1 client: a pool of
+ * keep-alive connections to the one origin we ever talk to, one request at a
+ * time on each, answers read by a JavaScript parser (http1/answer-reader.ts).
+ *
+ * Why not undici everywhere: bench section 10 measured undici's pool at
+ * 40–45 µs of CPU per span-sized request, and this client at 17–20 µs in the
+ * same run, and the events transport sends one request per span. What
+ * undici does besides (the proxy variables, any origin) this client does not
+ * need: with a proxy configured the stack sends through undici
+ * (create-transport.ts). Its parser also needs no WebAssembly, so
+ * `node --jitless` and a virtual memory limit leave it working.
+ *
+ * Never throws, never rejects: every outcome, including a request that
+ * cannot be built, is a `SendResult`.
+ */
+import { parseBaseUrl, resultOfAnswer } from "./http-answer.js";
+import { Connection, type Endpoint, type Exchange, type ExchangeOutcome } from "./http1/connection.js";
+import type { OutgoingRequest, SendResult, Transport } from "./types.js";
+
+export interface Http1TransportOptions {
+  baseUrl: string;
+  /** Every header of one request (auth, content type, idempotency key, …). */
+  headersFor: (request: OutgoingRequest) => Record<string, string>;
+  /** Longest silence of one try, from connecting to the answer's last byte. */
+  timeoutMs: number;
+  /** Parallel connections kept by the pool. */
+  connections: number;
+}
+
+/** A header name: an RFC 9110 token. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A header value: visible Latin-1 characters, spaces and tabs; no line breaks, no other control characters. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+export class Http1Transport implements Transport {
+  readonly #options: Http1TransportOptions;
+  readonly #endpoint: Endpoint | undefined;
+  /** Request line's target prefix (the base URL's path) and the Host header. */
+  readonly #pathPrefix: string;
+  readonly #host: string;
+  readonly #maxConnections: number;
+  readonly #connections = new Set<Connection>();
+  /** Free connections, the most recently used last (it is taken first: the others may time out and close). */
+  readonly #idle: Connection[] = [];
+  /** Requests waiting for a connection, oldest first. */
+  readonly #waiting: Exchange[] = [];
+  readonly #inFlight = new Set<Exchange>();
+  #closed = false;
+
+  constructor(options: Http1TransportOptions) {
+    this.#options = options;
+    this.#maxConnections = Math.max(1, options.connections);
+    const base = parseBaseUrl(options.baseUrl);
+    this.#pathPrefix = base ? base.pathname.replace(/\/+$/, "") : "";
+    this.#host = base?.host ?? "";
+    this.#endpoint = base && {
+      tls: base.protocol === "https:",
+      host: base.hostname.replace(/^\[|\]$/g, ""),
+      port: Number(base.port) || (base.protocol === "https:" ? 443 : 80),
+    };
+  }
+
+  send(request: OutgoingRequest): Promise<SendResult> {
+    if (this.#closed) return Promise.resolve({ kind: "failure", message: "transport closed" });
+    if (!this.#endpoint) return Promise.resolve({ kind: "failure", message: "AXONPUSH_BASE_URL is not an http(s) URL" });
+    const head = this.#headOf(request);
+    if (head === undefined) return Promise.resolve({ kind: "failure", message: "request could not be built: invalid header" });
+    return new Promise<SendResult>((resolve) => {
+      let freshTried = false;
+      const exchange: Exchange = {
+        head,
+        body: request.body,
+        asciiHead: !NOT_ASCII.test(head),
+        done: (outcome: ExchangeOutcome) => {
+          this.#inFlight.delete(exchange);
+          // A kept-alive connection the server had closed while idle: once, straight on a fresh one (the request
+          // is safe to send again: the same Idempotency-Key and dedupKey).
+          if (outcome.kind === "broken" && outcome.stale && !freshTried && !this.#closed) {
+            freshTried = true;
+            this.#inFlight.add(exchange);
+            this.#onFresh(exchange);
+            return;
+          }
+          resolve(resultOf(outcome, this.#closed));
+        },
+      };
+      this.#inFlight.add(exchange);
+      try {
+        this.#dispatch(exchange);
+      } catch (error) {
+        // Only options Node's net or tls refuse outright land here; the message never holds a header.
+        exchange.done({ kind: "broken", message: `connection error: ${(error as NodeJS.ErrnoException).code ?? "invalid options"}`, stale: false });
+      }
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#waiting.length = 0;
+    for (const connection of [...this.#connections]) connection.destroy();
+    // Anything still unanswered (waiting for a connection) ends now.
+    for (const exchange of [...this.#inFlight]) exchange.done({ kind: "broken", message: "transport closed", stale: false });
+  }
+
+  /** The request line and headers, or undefined when a header cannot be sent as it is. */
+  #headOf(request: OutgoingRequest): string | undefined {
+    const bodyBytes = typeof request.body === "string" ? Buffer.byteLength(request.body) : request.body.byteLength;
+    let head = `POST ${this.#pathPrefix}${request.path} HTTP/1.1\r\nhost: ${this.#host}\r\n`;
+    const headers = this.#options.headersFor(request);
+    for (const name in headers) {
+      const value = headers[name]!;
+      const lower = name.toLowerCase();
+      // Framing is ours to set; the rest are the caller's.
+      if (lower === "content-length" || lower === "host" || lower === "connection" || lower === "transfer-encoding") continue;
+      if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) return undefined;
+      head += `${name}: ${value}\r\n`;
+    }
+    return `${head}content-length: ${bodyBytes}\r\n\r\n`;
+  }
+
+  #dispatch(exchange: Exchange): void {
+    const connection = this.#idle.pop() ?? (this.#connections.size < this.#maxConnections ? this.#open() : undefined);
+    if (connection) connection.send(exchange);
+    else this.#waiting.push(exchange);
+  }
+
+  /** Sends on a new connection even when the pool is full (the broken one has left it already). */
+  #onFresh(exchange: Exchange): void {
+    if (this.#connections.size < this.#maxConnections) this.#open().send(exchange);
+    else this.#dispatch(exchange);
+  }
+
+  #open(): Connection {
+    const connection = new Connection(this.#endpoint!, this.#options.timeoutMs, (free) => this.#whenFree(free), (gone) => this.#whenGone(gone));
+    this.#connections.add(connection);
+    return connection;
+  }
+
+  #whenFree(connection: Connection): void {
+    const next = this.#waiting.shift();
+    if (next) connection.send(next);
+    else this.#idle.push(connection);
+  }
+
+  #whenGone(connection: Connection): void {
+    this.#connections.delete(connection);
+    const idleAt = this.#idle.indexOf(connection);
+    if (idleAt >= 0) this.#idle.splice(idleAt, 1);
+    // Room for another connection: the oldest waiting request takes it.
+    if (!this.#closed && this.#waiting.length > 0) {
+      queueMicrotask(() => {
+        const next = this.#waiting.shift();
+        if (next) this.#dispatch(next);
+      });
+    }
+  }
+}
+
+function resultOf(outcome: ExchangeOutcome, closed: boolean): SendResult {
+  if (outcome.kind === "answer") return resultOfAnswer(outcome.answer.status, outcome.answer.body, outcome.answer.retryAfter);
+  if (closed) return { kind: "failure", message: "transport closed" };
+  // The server may or may not have stored the event; another try is safe either way (the same
+  // Idempotency-Key for a server that replays on it, the same dedupKey for one that collapses on it).
+  return { kind: "retryable", message: outcome.message };
+}

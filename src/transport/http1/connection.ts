@@ -1,0 +1,148 @@
+/**
+ * One keep-alive connection to the backend, carrying one request at a time
+ * (no pipelining: an answer always belongs to the request on the wire).
+ *
+ * While a request is on the wire the socket holds the event loop, for at most
+ * `timeoutMs` of silence; idle, it does not (`unref()`), and it closes itself
+ * after `IDLE_SOCKET_TIMEOUT_MS`.
+ */
+import net from "node:net";
+import tls from "node:tls";
+import { IDLE_SOCKET_TIMEOUT_MS, MAX_RESPONSE_BYTES } from "../http-answer.js";
+import { AnswerReader, type Answer } from "./answer-reader.js";
+
+/** How one exchange ended: the answer, or why there is none (the connection is gone then). */
+export type ExchangeOutcome =
+  | { readonly kind: "answer"; readonly answer: Answer }
+  | {
+      readonly kind: "broken";
+      readonly message: string;
+      /**
+       * The connection had carried an answer before and this request got no byte back: the server most
+       * likely closed it while idle (the keep-alive race), and a fresh connection is worth trying at once.
+       */
+      readonly stale: boolean;
+    };
+
+export interface Exchange {
+  /** The request's head (request line and headers, ending in an empty line), ASCII or Latin-1. */
+  readonly head: string;
+  readonly body: string | Uint8Array;
+  /** Whether `head` is plain ASCII, so that head and a string body go out as one UTF-8 write. */
+  readonly asciiHead: boolean;
+  readonly done: (outcome: ExchangeOutcome) => void;
+}
+
+export interface Endpoint {
+  readonly tls: boolean;
+  /** Host name or address to connect to (no brackets around an IPv6 address). */
+  readonly host: string;
+  readonly port: number;
+}
+
+export class Connection {
+  readonly #socket: net.Socket;
+  readonly #timeoutMs: number;
+  readonly #whenFree: (connection: Connection) => void;
+  readonly #whenGone: (connection: Connection) => void;
+  #current: Exchange | undefined;
+  #reader: AnswerReader | undefined;
+  #answered = 0;
+  #gone = false;
+
+  constructor(endpoint: Endpoint, timeoutMs: number, whenFree: (connection: Connection) => void, whenGone: (connection: Connection) => void) {
+    this.#timeoutMs = timeoutMs;
+    this.#whenFree = whenFree;
+    this.#whenGone = whenGone;
+    const { host, port } = endpoint;
+    this.#socket = endpoint.tls
+      ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ["http/1.1"] })
+      : net.connect({ host, port });
+    this.#socket.setNoDelay(true);
+    this.#socket.on("data", (chunk: Buffer) => this.#onData(chunk));
+    this.#socket.on("end", () => this.#onEnd());
+    this.#socket.on("error", (error: NodeJS.ErrnoException) => this.#break(`connection error: ${error.code ?? error.message}`));
+    this.#socket.on("timeout", () => this.#break(this.#current ? `timed out after ${this.#timeoutMs} ms` : "idle"));
+    this.#socket.on("close", () => this.#break("connection closed before the answer"));
+  }
+
+  /** Sends one request; `exchange.done` is called exactly once. */
+  send(exchange: Exchange): void {
+    this.#current = exchange;
+    this.#reader = new AnswerReader(MAX_RESPONSE_BYTES);
+    const socket = this.#socket;
+    socket.ref();
+    // Silence for this long, from connecting to the answer's last byte, ends the try.
+    socket.setTimeout(this.#timeoutMs);
+    const { head, body } = exchange;
+    if (typeof body === "string" && exchange.asciiHead) {
+      socket.write(head + body);
+    } else {
+      socket.cork();
+      socket.write(head, "latin1");
+      socket.write(body);
+      socket.uncork();
+    }
+  }
+
+  /** Ends the connection; an exchange on the wire ends as broken. */
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    const reader = this.#reader;
+    if (!reader) {
+      this.#break("unexpected bytes from the server");
+      return;
+    }
+    const step = reader.push(chunk);
+    if (step.kind === "more") return;
+    if (step.kind === "malformed") this.#break(`invalid answer: ${step.message}`);
+    else this.#finish(step.answer);
+  }
+
+  #onEnd(): void {
+    const reader = this.#reader;
+    if (reader) {
+      const step = reader.end();
+      if (step.kind === "answer") {
+        this.#finish(step.answer);
+        return;
+      }
+      this.#break(step.message);
+    }
+    this.#socket.destroy();
+  }
+
+  #finish(answer: Answer): void {
+    const exchange = this.#current!;
+    this.#current = undefined;
+    this.#reader = undefined;
+    this.#answered += 1;
+    if (answer.reusable) {
+      this.#socket.setTimeout(IDLE_SOCKET_TIMEOUT_MS);
+      this.#socket.unref();
+    } else {
+      this.#gone = true;
+      this.#socket.destroy();
+      this.#whenGone(this);
+    }
+    exchange.done({ kind: "answer", answer });
+    if (answer.reusable) this.#whenFree(this);
+  }
+
+  /** The connection cannot be used again; the exchange on it, if any, ends without an answer. */
+  #break(message: string): void {
+    const exchange = this.#current;
+    const stale = this.#answered > 0 && !(this.#reader?.started ?? false);
+    this.#current = undefined;
+    this.#reader = undefined;
+    if (!this.#gone) {
+      this.#gone = true;
+      this.#socket.destroy();
+      this.#whenGone(this);
+    }
+    exchange?.done({ kind: "broken", message, stale });
+  }
+}
