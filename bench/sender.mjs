@@ -155,12 +155,13 @@ async function measureEmitter(ctx, variant, rate, seconds) {
 }
 
 /**
- * The HTTP client's own cost: the sender's undici stack posting span-sized events to the event sink, nothing else;
+ * The HTTP client's own cost: the sender's transport stack (our HTTP/1.1 client, retries, breaker) posting span-sized events to the event sink, nothing else;
  * flat out, or with `pace` ({ rate, burst, connections }) at an app's rate.
  */
-async function clientFloor(ctx, requests, pace) {
+async function clientFloor(ctx, requests, pace, client = "ours") {
   const paceArgs = pace ? [pace.rate, pace.burst, pace.connections].map(String) : [];
-  const r = await runToExit(["bench/workers/client-floor.mjs", ctx.sinks.event.url, String(requests), ...paceArgs], { env: process.env, core: 0, timeoutMs: 120_000 });
+  const env = { ...process.env, CLIENT: client };
+  const r = await runToExit(["bench/workers/client-floor.mjs", ctx.sinks.event.url, String(requests), ...paceArgs], { env, core: 0, timeoutMs: 120_000 });
   const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH_FLOOR "));
   if (!line) throw new Error(`client floor failed: ${r.stderr.slice(0, 400)}`);
   return JSON.parse(line.slice("BENCH_FLOOR ".length));
@@ -211,14 +212,18 @@ export async function run(ctx) {
   // At node:http's fixed rate, in the batch processor's 512-span batches, over the sender's 32 connections.
   const pacedFloor = await clientFloor(ctx, SERVERS.http.rate * (ctx.quick ? 4 : 8), { rate: SERVERS.http.rate, burst: 512, connections: 32 });
   ctx.log("client floor, paced", JSON.stringify(pacedFloor));
-  const data = { settings, fixed, rates, floor, pacedFloor };
+  // undici, the client the sender used straight to the backend before our own (and still uses through a proxy).
+  const undiciFloor = await clientFloor(ctx, ctx.quick ? 5_000 : 20_000, undefined, "undici");
+  const undiciPacedFloor = await clientFloor(ctx, SERVERS.http.rate * (ctx.quick ? 4 : 8), { rate: SERVERS.http.rate, burst: 512, connections: 32 }, "undici");
+  ctx.log("undici floor", JSON.stringify(undiciFloor), "paced", JSON.stringify(undiciPacedFloor));
+  const data = { settings, fixed, rates, floor, pacedFloor, undiciFloor, undiciPacedFloor };
   return { data, markdown: render(ctx, data, variants) };
 }
 
 const pct = (x) => (Number.isFinite(x) ? `${fmt(x * 100, 1)}%` : "n/a");
 
 function render(ctx, data, variants) {
-  const { settings, fixed, rates, floor, pacedFloor } = data;
+  const { settings, fixed, rates, floor, pacedFloor, undiciFloor, undiciPacedFloor } = data;
   const out = [];
   out.push(
     `Each app (and its sender thread) pinned to core 0; the load generator and the sinks on the other core. The fixed rate is offered two ways: **evenly paced** (open loop: request i is due at i ÷ rate and is sent then, over up to 32 keep-alive connections, whatever came before; latency counted from when it was due; bench/workers/paced-load.mjs), the shape the targets are read from; and **in per-second bursts**, autocannon's \`overallRate\` with 10 connections, which sends each second's requests back to back at full speed and then idles until the next second (a sender thread working through its batches then competes with the app exactly while the app is busiest). ${settings.warmup} s warm-up, then ${settings.duration} s measured, ${settings.rounds} interleaved rounds. "App thread busy": the main thread's event-loop utilisation over the measured window; "app thread CPU": the main thread's own time on a CPU in that window, and "waiting for the core": its time runnable but not running (Linux schedstat; the busy figure counts both, so a sender thread on the app's core raises it without the app's thread doing more); "process CPU": user + system time of the whole process (all its threads) in that window; "spans delivered": spans at the sinks over the spans the window's requests made (spans per request counted first, at leisure). Both preloads started with \`--import\`; the official register exports OTLP/protobuf with its defaults.`,
@@ -261,8 +266,13 @@ function render(ctx, data, variants) {
     ? ` At node:http's pace instead (${fmt(pacedFloor.rate, 0)} requests/s in bursts of ${fmt(pacedFloor.burst, 0)}, as the batch processor hands them over, ${fmt(pacedFloor.connections, 0)} connections like the sender): ${fmt(pacedFloor.cpuUsPerRequest, 1)} µs per request (${fmt(pacedFloor.requests, 0)} requests).`
     : "";
   out.push(
-    `\n#### The HTTP client's floor\n\nundici's pool, as the sender uses it, alone in a process on core 0, posting span-sized events to the event sink with 8 in flight: ${fmt(floor.cpuUsPerRequest, 1)} µs of CPU per request (${fmt(floor.requests, 0)} requests, ${fmt(floor.rps, 0)}/s).${pacedText}`,
+    `\n#### The HTTP client's floor\n\nThe sender's transport stack (our HTTP/1.1 client's pool, retries, breaker), as the sender uses it, alone in a process on core 0, posting span-sized events to the event sink with 8 in flight: ${fmt(floor.cpuUsPerRequest, 1)} µs of CPU per request (${fmt(floor.requests, 0)} requests, ${fmt(floor.rps, 0)}/s).${pacedText}`,
   );
+  if (undiciFloor && undiciPacedFloor) {
+    out.push(
+      `\nThe same stack through undici (the sender's client behind a proxy; here a proxy configured and \`NO_PROXY\` sending 127.0.0.1 straight), in the same run: ${fmt(undiciFloor.cpuUsPerRequest, 1)} µs per request flat out, ${fmt(undiciPacedFloor.cpuUsPerRequest, 1)} µs at node:http's pace: ours costs ${fmt(floor.cpuUsPerRequest / undiciFloor.cpuUsPerRequest, 2)}× and ${fmt(pacedFloor.cpuUsPerRequest / undiciPacedFloor.cpuUsPerRequest, 2)}× undici's.`,
+    );
+  }
   const e = fixed.paced.http.results;
   const perSpanOf = (id) => ((e[id].cpuS.median - e.bare.cpuS.median) * 1e6) / (SERVERS.http.rate * settings.duration * fixed.paced.http.perRequest[id]);
   if (e.oursImport && e.bare) {

@@ -222,11 +222,9 @@ describe("Http1Transport: the keep-alive race", () => {
     expect(server.connections).toBe(1);
   });
 
-  // BUG (reported, not fixed): a try that times out on a kept-alive connection counts as "stale" (it had an
-  // answer before, no byte came back) and is sent again at once on a fresh connection: one send then lasts
-  // twice timeoutMs ("Longest silence of one try") and a hung server gets the request twice. `it.fails` keeps
-  // the suite green while the bug is there: drop `.fails` once a timeout is no longer taken for the race.
-  it.fails("BUG: a try that times out on a kept-alive connection is not sent again", async () => {
+  // A timeout on a kept-alive connection looks like the race (an answer before, no byte back) but is not: sent
+  // again at once, one send would last twice timeoutMs and a hung server would get the request twice.
+  it("a try that times out on a kept-alive connection is not sent again", async () => {
     const server = await startRawServer((socket, request) => {
       if (request.onConnection === 1 && request.connection === 1) socket.write(answer());
       // later requests: never answered
@@ -290,11 +288,9 @@ describe("Http1Transport: the pool", () => {
     expect(server.requests.map((r) => r.headers["idempotency-key"])).toEqual(["idem-0", "idem-1", "idem-2", "idem-3", "idem-4", "idem-5"]);
   });
 
-  // BUG (reported, not fixed): when a stale connection's request is re-sent on a fresh connection, the
-  // connection's `whenGone` has already queued a microtask to dispatch the oldest waiting request; that
-  // finds no room (the re-send took it) and pushes it back at the END of the queue. The queue's comment says
-  // "oldest first". `it.fails` keeps the suite green while the bug is there.
-  it.fails("BUG: keeps queued requests oldest first across a keep-alive race re-send", async () => {
+  // When a stale connection's request is re-sent on a fresh connection, the dispatch `whenGone` queued for the
+  // oldest waiting request finds no room; it once pushed that request to the END of the queue.
+  it("keeps queued requests oldest first across a keep-alive race re-send", async () => {
     const server = await startRawServer((socket, request) => {
       if (request.connection === 1 && request.onConnection === 2) socket.end();
       else setTimeout(() => socket.write(answer()), 10);
@@ -383,7 +379,7 @@ describe("Http1Transport: answers on the wire", () => {
 
 describe("Http1Transport: HTTPS", () => {
   let dir: string;
-  const certs: Record<"local" | "other", { key: string; cert: string }> = {} as never;
+  const certs = {} as Record<"local" | "other", { key: string; cert: string }>;
 
   beforeAll(() => {
     // Two self-signed certificates made now: one for localhost / 127.0.0.1, one for another name.
@@ -405,7 +401,7 @@ describe("Http1Transport: HTTPS", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function startHttpsServer(which: "local" | "other") {
-    const seen: { body: string; servername: string | false }[] = [];
+    const seen: { body: string; servername: string | false | null }[] = [];
     const server = https.createServer(certs[which], (req, res) => {
       let body = "";
       req.on("data", (chunk) => (body += chunk));
@@ -474,13 +470,24 @@ describe("Http1Transport: HTTPS", () => {
     expect(server.seen).toEqual([]);
   });
 
-  it("fails with a retryable result against a server that does not speak TLS", async () => {
-    const server = await startRawServer((socket) => socket.write(answer()));
-    const transport = transportFor(server.url.replace("http:", "https:"));
+  it("fails with a retryable connection error against a server that does not speak TLS", async () => {
+    // A plain HTTP server's words where the TLS handshake's answer should be.
+    const sockets = new Set<net.Socket>();
+    const plain = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on("error", () => {});
+      socket.resume();
+      socket.end(answer());
+    });
+    const port = await listen(plain);
+    cleanups.push(() => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => plain.close(resolve));
+    });
+    const transport = transportFor(`https://127.0.0.1:${port}`);
     const result = await transport.send(requestNo(1));
     expect(result.kind).toBe("retryable");
-    expect((result as { message: string }).message).toMatch(/^connection error: /);
-    expect(server.requests).toEqual([]);
+    expect((result as { message: string }).message).toMatch(/^connection error: (EPROTO|ERR_SSL_)/);
   });
 });
 

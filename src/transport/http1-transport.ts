@@ -127,10 +127,13 @@ export class Http1Transport implements Transport {
     else this.#waiting.push(exchange);
   }
 
-  /** Sends on a new connection even when the pool is full (the broken one has left it already). */
+  /**
+   * Sends again after the keep-alive race: on a new connection (the broken one has left the pool), or, when the
+   * pool is full, ahead of every waiting request (it was sent before any of them).
+   */
   #onFresh(exchange: Exchange): void {
     if (this.#connections.size < this.#maxConnections) this.#open().send(exchange);
-    else this.#dispatch(exchange);
+    else this.#waiting.unshift(exchange);
   }
 
   #open(): Connection {
@@ -149,11 +152,11 @@ export class Http1Transport implements Transport {
     this.#connections.delete(connection);
     const idleAt = this.#idle.indexOf(connection);
     if (idleAt >= 0) this.#idle.splice(idleAt, 1);
-    // Room for another connection: the oldest waiting request takes it.
+    // Room for another connection: the oldest waiting request takes it (unless a re-send took it meanwhile).
     if (!this.#closed && this.#waiting.length > 0) {
       queueMicrotask(() => {
-        const next = this.#waiting.shift();
-        if (next) this.#dispatch(next);
+        if (this.#closed || this.#waiting.length === 0 || this.#connections.size >= this.#maxConnections) return;
+        this.#open().send(this.#waiting.shift()!);
       });
     }
   }

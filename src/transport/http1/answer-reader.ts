@@ -69,6 +69,7 @@ export class AnswerReader {
         case Phase.Head: {
           const end = bytes.indexOf(CRLF_CRLF, at);
           if (end < 0) return this.#keep(bytes, at, MAX_HEAD_BYTES, "answer head too large");
+          if (end - at > MAX_HEAD_BYTES) return { kind: "malformed", message: "answer head too large" };
           const problem = this.#readHead(bytes.toString("latin1", at, end));
           if (problem) return { kind: "malformed", message: problem };
           at = end + 4;

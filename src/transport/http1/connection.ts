@@ -62,7 +62,8 @@ export class Connection {
     this.#socket.on("data", (chunk: Buffer) => this.#onData(chunk));
     this.#socket.on("end", () => this.#onEnd());
     this.#socket.on("error", (error: NodeJS.ErrnoException) => this.#break(`connection error: ${error.code ?? error.message}`));
-    this.#socket.on("timeout", () => this.#break(this.#current ? `timed out after ${this.#timeoutMs} ms` : "idle"));
+    // A silent server is not the keep-alive race: the try is over, and is not sent again at once.
+    this.#socket.on("timeout", () => this.#break(this.#current ? `timed out after ${this.#timeoutMs} ms` : "idle", false));
     this.#socket.on("close", () => this.#break("connection closed before the answer"));
   }
 
@@ -132,10 +133,13 @@ export class Connection {
     if (answer.reusable) this.#whenFree(this);
   }
 
-  /** The connection cannot be used again; the exchange on it, if any, ends without an answer. */
-  #break(message: string): void {
+  /**
+   * The connection cannot be used again; the exchange on it, if any, ends without an answer. `mayBeStale`: false
+   * where the way it ended rules the keep-alive race out (a timeout).
+   */
+  #break(message: string, mayBeStale = true): void {
     const exchange = this.#current;
-    const stale = this.#answered > 0 && !(this.#reader?.started ?? false);
+    const stale = mayBeStale && this.#answered > 0 && !(this.#reader?.started ?? false);
     this.#current = undefined;
     this.#reader = undefined;
     if (!this.#gone) {
