@@ -48,7 +48,9 @@ async function chainTrace(transport: TransportCase, api: SuiteApi): Promise<Rece
     env: axonpushEnv(to.url, { AXONPUSH_ENVIRONMENT: "staging", ...transport.env }),
   });
   expect(await (await fetch(`http://127.0.0.1:${app.port}/chain`)).json()).toEqual({ rows: 3 });
-  const trace = await waitForTrace(to, (s) => s.kind === "SERVER" && s.name === "GET /chain", 6);
+  // All seven: the fetch's tcp.connect (a fresh process opens its first connection) ends early and may reach the
+  // receiver after the other six, over the sender's parallel requests; waiting for six compared a trace cut short.
+  const trace = await waitForTrace(to, (s) => s.kind === "SERVER" && s.name === "GET /chain", 7);
   expectWholeTree(trace);
   expectOnlyExpectedRefusals(to, api);
   expect(new Set(trace.map((s) => s.via))).toEqual(new Set([transport.via]));
