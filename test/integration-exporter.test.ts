@@ -428,10 +428,11 @@ describe("whatever the version", () => {
       await exporter.shutdown();
       const counters = output.lines.find((line) => line.includes("spans at shutdown:"));
       expect(counters).toContain("0 delivered, 512 lost (gaveUp 512), 0 held");
-      // Said within a second of the first loss and/or at shutdown, with the connection's last words: 512 in all.
+      // Said within a second of the first loss and/or at shutdown, with the connection's last words (a reset, or the
+      // server's close seen first: which one depends on timing): 512 in all.
       const lossLines = output.emitWarning.mock.calls.map((call) => String(call[0])).filter((line) => line.includes("not delivered"));
       for (const line of lossLines) {
-        expect(line).toMatch(/^\d+ spans? not delivered (in the last \d+ s|at shutdown): \d+ not delivered after retries \(AXONPUSH_BASE_URL unreachable or failing; .*\) \((connection error|AxonPush unreachable)/);
+        expect(line).toMatch(/^\d+ spans? not delivered (in the last \d+ s|at shutdown): \d+ not delivered after retries \(AXONPUSH_BASE_URL unreachable or failing; .*\) \((connection error|connection closed before the answer|AxonPush unreachable)/);
       }
       expect(lossLines.reduce((sum, line) => sum + Number(/^(\d+)/.exec(line)![1]), 0)).toBe(512);
     } finally {
