@@ -3,9 +3,10 @@
  * keep-alive connections to the one origin we ever talk to, one request at a
  * time on each, answers read by a JavaScript parser (http1/answer-reader.ts).
  *
- * Why not undici everywhere: bench section 10 measured undici's pool at
- * 40–45 µs of CPU per span-sized request, and this client at 17–20 µs in the
- * same run, and the events transport sends one request per span. What
+ * Why not undici everywhere: bench section 10 measured the sender's
+ * transport stack at 48 µs of CPU per span-sized request through undici and
+ * 31 µs through this client in the same run, and the events transport sends
+ * one request per span. What
  * undici does besides (the proxy variables, any origin) this client does not
  * need: with a proxy configured the stack sends through undici
  * (create-transport.ts). Its parser also needs no WebAssembly, so
