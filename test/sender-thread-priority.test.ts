@@ -7,10 +7,15 @@ import { SENDER_NICE } from "../src/sender/thread-priority.js";
 
 /** The nice value of every thread of this process (field 19 of /proc/<pid>/task/<tid>/stat). */
 function niceValues(): number[] {
-  return readdirSync("/proc/self/task").map((tid) => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+  return readdirSync("/proc/self/task").flatMap((tid) => {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    } catch {
+      return []; // the thread ended between listing and reading (a vitest or libuv helper): it has no nice value to check
+    }
     // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+    return [Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16])];
   });
 }
 
