@@ -141,7 +141,7 @@ export default defineConfig(recordBundleContents([
     outDir: `dist/${LAZY_DIR}`,
     esbuildPlugins: [lazyPiecesPlugin()],
   },
-  // The sender thread's code (src/sender/entry.ts): turning records into requests, HTTP (undici),
+  // The sender thread's code (src/sender/entry.ts): turning records into requests, HTTP (our own HTTP/1.1 client),
   // retries. Its own file, never loaded by the preload bundle: the thread runs it, and the app's
   // thread requires it only where no thread can run.
   {

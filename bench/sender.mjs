@@ -158,10 +158,9 @@ async function measureEmitter(ctx, variant, rate, seconds) {
  * The HTTP client's own cost: the sender's transport stack (our HTTP/1.1 client, retries, breaker) posting span-sized events to the event sink, nothing else;
  * flat out, or with `pace` ({ rate, burst, connections }) at an app's rate.
  */
-async function clientFloor(ctx, requests, pace, client = "ours") {
+async function clientFloor(ctx, requests, pace) {
   const paceArgs = pace ? [pace.rate, pace.burst, pace.connections].map(String) : [];
-  const env = { ...process.env, CLIENT: client };
-  const r = await runToExit(["bench/workers/client-floor.mjs", ctx.sinks.event.url, String(requests), ...paceArgs], { env, core: 0, timeoutMs: 120_000 });
+  const r = await runToExit(["bench/workers/client-floor.mjs", ctx.sinks.event.url, String(requests), ...paceArgs], { env: process.env, core: 0, timeoutMs: 120_000 });
   const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH_FLOOR "));
   if (!line) throw new Error(`client floor failed: ${r.stderr.slice(0, 400)}`);
   return JSON.parse(line.slice("BENCH_FLOOR ".length));
@@ -212,11 +211,7 @@ export async function run(ctx) {
   // At node:http's fixed rate, in the batch processor's 512-span batches, over the sender's 32 connections.
   const pacedFloor = await clientFloor(ctx, SERVERS.http.rate * (ctx.quick ? 4 : 8), { rate: SERVERS.http.rate, burst: 512, connections: 32 });
   ctx.log("client floor, paced", JSON.stringify(pacedFloor));
-  // undici, the client the sender used straight to the backend before our own (and still uses through a proxy).
-  const undiciFloor = await clientFloor(ctx, ctx.quick ? 5_000 : 20_000, undefined, "undici");
-  const undiciPacedFloor = await clientFloor(ctx, SERVERS.http.rate * (ctx.quick ? 4 : 8), { rate: SERVERS.http.rate, burst: 512, connections: 32 }, "undici");
-  ctx.log("undici floor", JSON.stringify(undiciFloor), "paced", JSON.stringify(undiciPacedFloor));
-  const data = { settings, fixed, rates, floor, pacedFloor, undiciFloor, undiciPacedFloor };
+  const data = { settings, fixed, rates, floor, pacedFloor };
   return { data, markdown: render(ctx, data, variants) };
 }
 
@@ -268,9 +263,10 @@ function render(ctx, data, variants) {
   out.push(
     `\n#### The HTTP client's floor\n\nThe sender's transport stack (our HTTP/1.1 client's pool, retries, breaker), as the sender uses it, alone in a process on core 0, posting span-sized events to the event sink with 8 in flight: ${fmt(floor.cpuUsPerRequest, 1)} µs of CPU per request (${fmt(floor.requests, 0)} requests, ${fmt(floor.rps, 0)}/s).${pacedText}`,
   );
+  // Runs up to 2026-12-06 also measured undici, the client our own replaced (results without it skip this).
   if (undiciFloor && undiciPacedFloor) {
     out.push(
-      `\nThe same stack through undici (the sender's client behind a proxy; here a proxy configured and \`NO_PROXY\` sending 127.0.0.1 straight), in the same run: ${fmt(undiciFloor.cpuUsPerRequest, 1)} µs per request flat out, ${fmt(undiciPacedFloor.cpuUsPerRequest, 1)} µs at node:http's pace: ours costs ${fmt(floor.cpuUsPerRequest / undiciFloor.cpuUsPerRequest, 2)}× and ${fmt(pacedFloor.cpuUsPerRequest / undiciPacedFloor.cpuUsPerRequest, 2)}× undici's.`,
+      `\nThe same stack through undici (the sender's client before our own replaced it, straight and through a proxy), in the same run: ${fmt(undiciFloor.cpuUsPerRequest, 1)} µs per request flat out, ${fmt(undiciPacedFloor.cpuUsPerRequest, 1)} µs at node:http's pace: ours costs ${fmt(floor.cpuUsPerRequest / undiciFloor.cpuUsPerRequest, 2)}× and ${fmt(pacedFloor.cpuUsPerRequest / undiciPacedFloor.cpuUsPerRequest, 2)}× undici's.`,
     );
   }
   const e = fixed.paced.http.results;

@@ -4,6 +4,8 @@
 // it died, and what it held is said; every lost span is said with its cause and the
 // variable that would help; the standard proxy variables and NODE_EXTRA_CA_CERTS are
 // honoured; and at a fixed request rate every span arrives.
+import { once } from "node:events";
+import net, { type AddressInfo } from "node:net";
 import autocannon from "autocannon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalReceiver, type LocalReceiver } from "../src/receiver/index.js";
@@ -87,7 +89,7 @@ describe("where no thread can run, or once it died", () => {
 });
 
 describe("where WebAssembly cannot run (node --jitless)", () => {
-  it("behind a proxy (undici's path, whose parser is WebAssembly): the sender sends with node:http, says so in one debug line (OTEL_LOG_LEVEL=debug), and every span arrives", async () => {
+  it("behind a proxy: the spans go through the proxy's tunnel, and nothing is said about a fallback", async () => {
     const proxy = await startForwardProxy();
     try {
       const env = axonpushEnv(receiver.url, { OTEL_LOG_LEVEL: "debug", HTTP_PROXY: proxy.url });
@@ -98,10 +100,9 @@ describe("where WebAssembly cannot run (node --jitless)", () => {
       expect([traced.code, traced.signal], traced.stderr).toEqual([plain.code, plain.signal]);
       expect(traced.result).toEqual({ thread: "running" });
       expect(receiver.spans().map((s) => s.name).sort()).toEqual(["work-0", "work-1", "work-2"]);
+      expect(proxy.tunnels).toContain(new URL(receiver.url).host);
       // diag's console logger (OTEL_LOG_LEVEL=debug) writes debug lines with console.debug: to stdout.
-      const said = `${traced.stdout}\n${traced.stderr}`.split("\n").filter((line) => line.includes("sending with node:http"));
-      expect(said).toEqual([expect.stringMatching(/WebAssembly is not available in this process.*the proxy variables \(HTTPS_PROXY, HTTP_PROXY\) are not used on this path/)]);
-      expect(proxy.tunnels).toEqual([]);
+      expect(`${traced.stdout}\n${traced.stderr}`).not.toMatch(/WebAssembly|node:http/);
       expect(lossLines(traced.stderr)).toEqual([]);
     } finally {
       await proxy.close();
@@ -217,6 +218,23 @@ describe("the way out", () => {
     expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(receiver.url).host]));
   });
 
+  it("a proxy that wants credentials: the loss line says 407, never the proxy's URL or password", async () => {
+    const refusing = net.createServer((socket) => socket.once("data", () => socket.end("HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n")));
+    refusing.listen(0, "127.0.0.1");
+    await once(refusing, "listening");
+    try {
+      const proxyUrl = `http://spans:hunter2-secret@127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+      const env = axonpushEnv(receiver.url, { HTTP_PROXY: proxyUrl, AXONPUSH_MAX_RETRIES: "0" });
+      const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env, args: ["work"] });
+      expect(run.code, run.stderr).toBe(0);
+      expect(receiver.spans()).toEqual([]);
+      expect(lossLines(run.stderr)).toEqual([expect.stringMatching(/3 spans not delivered .*\(proxy refused the tunnel: 407 \(proxy authentication required\)\)$/)]);
+      expect(`${run.stdout}${run.stderr}`).not.toMatch(/hunter2|spans:|127\.0\.0\.1:\d+/);
+    } finally {
+      await new Promise((resolve) => refusing.close(resolve));
+    }
+  });
+
   it("NO_PROXY is respected: the receiver's host is reached directly", async () => {
     proxy.tunnels.length = 0;
     const env = axonpushEnv(receiver.url, { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1" });
@@ -241,6 +259,19 @@ describe("HTTPS with a CA of one's own (NODE_EXTRA_CA_CERTS)", () => {
     const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env, args: ["work"] });
     expect(run.code, run.stderr).toBe(0);
     expect(receiver.spans().map((s) => s.name).sort()).toEqual(["work-0", "work-1", "work-2"]);
+  });
+
+  it("delivers over TLS through a proxy's tunnel (HTTPS_PROXY), the CA given", async () => {
+    const proxy = await startForwardProxy();
+    try {
+      const env = axonpushEnv(front.url, { NODE_EXTRA_CA_CERTS: front.caFile, HTTPS_PROXY: proxy.url });
+      const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env, args: ["work"] });
+      expect(run.code, run.stderr).toBe(0);
+      expect(receiver.spans().map((s) => s.name).sort()).toEqual(["work-0", "work-1", "work-2"]);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(front.url).host]));
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("refuses an unknown CA, and says the spans were not delivered", async () => {

@@ -5,9 +5,6 @@
 // `burst` requests every burst/rate seconds (the batch processor hands the
 // sender 512 spans at a time) over `connections` (the sender's 32). A paced
 // client wakes up for fewer requests at a time, so each costs more.
-// CLIENT=undici measures undici instead, as the sender uses it behind a proxy
-// (a proxy configured, NO_PROXY sending 127.0.0.1 straight): our client's
-// reason to exist, measured in the same run.
 // Prints `BENCH_FLOOR {json}` with CPU time per request.
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -18,8 +15,7 @@ const { AxonPushClient, createEventTransport } = require(path.resolve(path.dirna
 
 const [baseUrl, total, rate = 0, burst = 512, connections = 8] = [process.argv[2], ...process.argv.slice(3).map(Number)];
 const client = new AxonPushClient({ apiKey: "bench-api-key", tenantId: "bench-tenant", baseUrl });
-const viaUndici = process.env.CLIENT === "undici" ? { proxy: { httpProxy: "http://127.0.0.1:9", noProxy: "127.0.0.1" } } : {};
-const transport = createEventTransport(client, { concurrency: connections, ...viaUndici });
+const transport = createEventTransport(client, { concurrency: connections });
 const body = JSON.stringify({
   identifier: "GET /users/:id",
   eventType: "app.span",
@@ -79,4 +75,4 @@ await (rate > 0 ? paced() : sendBurst(total));
 const used = process.cpuUsage(cpu);
 const seconds = (performance.now() - startedAt) / 1000;
 transport.close();
-process.stdout.write(`BENCH_FLOOR ${JSON.stringify({ requests: total, cpuUsPerRequest: (used.user + used.system) / total, rps: total / seconds, rate, burst, connections, client: process.env.CLIENT ?? "ours" })}\n`);
+process.stdout.write(`BENCH_FLOOR ${JSON.stringify({ requests: total, cpuUsPerRequest: (used.user + used.system) / total, rps: total / seconds, rate, burst, connections })}\n`);

@@ -1,7 +1,7 @@
 /**
  * The transport stack a lane sends through, innermost first: one HTTP try
- * (our own HTTP/1.1 client; through a proxy, undici, or node:http where
- * undici's WebAssembly parser cannot run),
+ * (our own HTTP/1.1 client, straight or through the proxy the standard
+ * variables name),
  * tracing suppressed around it when it runs on the app's thread,
  * then retries with backoff around it, then a breaker that fails fast while
  * the backend cannot be reached at all.
@@ -9,11 +9,9 @@
 import type { AxonPushClient } from "../client.js";
 import { CircuitBreakerTransport } from "./circuit-breaker.js";
 import { Http1Transport } from "./http1-transport.js";
-import { NodeHttpTransport } from "./node-http-transport.js";
-import { ParserFallbackTransport } from "./parser-fallback-transport.js";
+import type { ProxyOptions } from "./http1/proxy-route.js";
 import { RetryingTransport } from "./retrying-transport.js";
 import type { OutgoingRequest, Transport } from "./types.js";
-import { UndiciTransport, type ProxyOptions } from "./undici-transport.js";
 
 /**
  * Upper bound for all tries of one request, so a sick backend cannot pin queue slots; equal to
@@ -34,18 +32,13 @@ export interface EventTransportOptions {
 }
 
 export function createEventTransport(client: AxonPushClient, options: EventTransportOptions): Transport {
-  const connection = {
+  const http = new Http1Transport({
     baseUrl: client.baseUrl,
     headersFor: (request: OutgoingRequest) => client.headersFor(request, options.environment),
     timeoutMs: client.timeoutMs,
     connections: options.concurrency,
-  };
-  // Our own HTTP/1.1 client goes straight to the backend; through a proxy, undici (which reads NO_PROXY as curl does),
-  // or node:http where undici's WebAssembly parser cannot run.
-  const proxyConfigured = Boolean(options.proxy?.httpProxy || options.proxy?.httpsProxy);
-  const http = proxyConfigured
-    ? new ParserFallbackTransport(new UndiciTransport({ ...connection, proxy: options.proxy }), () => new NodeHttpTransport(connection), { proxyConfigured })
-    : new Http1Transport(connection);
+    ...(options.proxy ? { proxy: options.proxy } : {}),
+  });
   const retrying = new RetryingTransport(options.wrap ? options.wrap(http) : http, {
     maxRetries: client.maxRetries,
     deadlineMs: DEFAULT_REQUEST_DEADLINE_MS,

@@ -1,7 +1,7 @@
 /**
- * What both HTTP clients (undici's, and node:http's where undici cannot run)
- * share: the base URL they accept, how long idle sockets stay, how much of an
- * answer is read, and how an answer becomes a SendResult.
+ * What our HTTP/1.1 client (http1-transport.ts) needs around it: the base URL
+ * it accepts, how long idle sockets stay, how much of an answer is read, and
+ * how an answer becomes a SendResult.
  */
 import { classifyResponse, errorMessageFrom } from "./classify.js";
 import { refusedPropertyNames } from "./property-refusal.js";

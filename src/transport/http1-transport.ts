@@ -3,20 +3,23 @@
  * keep-alive connections to the one origin we ever talk to, one request at a
  * time on each, answers read by a JavaScript parser (http1/answer-reader.ts).
  *
- * Why not undici everywhere: bench section 10 measured the sender's
- * transport stack at 48 µs of CPU per span-sized request through undici and
- * 31 µs through this client in the same run, and the events transport sends
- * one request per span. What
- * undici does besides (the proxy variables, any origin) this client does not
- * need: with a proxy configured the stack sends through undici
- * (create-transport.ts). Its parser also needs no WebAssembly, so
- * `node --jitless` and a virtual memory limit leave it working.
+ * Through a proxy (the standard variables, http1/proxy-route.ts) each
+ * connection is a CONNECT tunnel (http1/tunnel.ts) and carries requests the
+ * same way.
+ *
+ * Why not undici: bench section 10 measured the sender's transport stack at
+ * 48 µs of CPU per span-sized request through undici and 31 µs through this
+ * client in the same run, and the events transport sends one request per
+ * span. What undici does besides (any origin, any method, streams) the
+ * sender does not need. This parser needs no WebAssembly either, so
+ * `node --jitless` and a virtual memory limit leave it working, proxy or not.
  *
  * Never throws, never rejects: every outcome, including a request that
  * cannot be built, is a `SendResult`.
  */
 import { parseBaseUrl, resultOfAnswer } from "./http-answer.js";
-import { Connection, type Endpoint, type Exchange, type ExchangeOutcome } from "./http1/connection.js";
+import { Connection, type Exchange, type ExchangeOutcome, type Route } from "./http1/connection.js";
+import { proxyRouteFor, type ProxyOptions } from "./http1/proxy-route.js";
 import type { OutgoingRequest, SendResult, Transport } from "./types.js";
 
 export interface Http1TransportOptions {
@@ -27,6 +30,8 @@ export interface Http1TransportOptions {
   timeoutMs: number;
   /** Parallel connections kept by the pool. */
   connections: number;
+  /** The standard proxy variables (a CONNECT tunnel per connection, unless NO_PROXY names the backend). */
+  proxy?: ProxyOptions;
 }
 
 /** A header name: an RFC 9110 token. */
@@ -37,7 +42,8 @@ const NOT_ASCII = /[^\x00-\x7f]/;
 
 export class Http1Transport implements Transport {
   readonly #options: Http1TransportOptions;
-  readonly #endpoint: Endpoint | undefined;
+  /** Where connections go, or why none can be opened. */
+  readonly #route: Route | string;
   /** Request line's target prefix (the base URL's path) and the Host header. */
   readonly #pathPrefix: string;
   readonly #host: string;
@@ -56,16 +62,12 @@ export class Http1Transport implements Transport {
     const base = parseBaseUrl(options.baseUrl);
     this.#pathPrefix = base ? base.pathname.replace(/\/+$/, "") : "";
     this.#host = base?.host ?? "";
-    this.#endpoint = base && {
-      tls: base.protocol === "https:",
-      host: base.hostname.replace(/^\[|\]$/g, ""),
-      port: Number(base.port) || (base.protocol === "https:" ? 443 : 80),
-    };
+    this.#route = base ? routeTo(base, options.proxy) : "AXONPUSH_BASE_URL is not an http(s) URL";
   }
 
   send(request: OutgoingRequest): Promise<SendResult> {
     if (this.#closed) return Promise.resolve({ kind: "failure", message: "transport closed" });
-    if (!this.#endpoint) return Promise.resolve({ kind: "failure", message: "AXONPUSH_BASE_URL is not an http(s) URL" });
+    if (typeof this.#route === "string") return Promise.resolve({ kind: "failure", message: this.#route });
     const head = this.#headOf(request);
     if (head === undefined) return Promise.resolve({ kind: "failure", message: "request could not be built: invalid header" });
     return new Promise<SendResult>((resolve) => {
@@ -138,7 +140,7 @@ export class Http1Transport implements Transport {
   }
 
   #open(): Connection {
-    const connection = new Connection(this.#endpoint!, this.#options.timeoutMs, (free) => this.#whenFree(free), (gone) => this.#whenGone(gone));
+    const connection = new Connection(this.#route as Route, this.#options.timeoutMs, (free) => this.#whenFree(free), (gone) => this.#whenGone(gone));
     this.#connections.add(connection);
     return connection;
   }
@@ -161,6 +163,17 @@ export class Http1Transport implements Transport {
       });
     }
   }
+}
+
+function routeTo(base: URL, proxy: ProxyOptions | undefined): Route | string {
+  const endpoint = {
+    tls: base.protocol === "https:",
+    host: base.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(base.port) || (base.protocol === "https:" ? 443 : 80),
+  };
+  const route = proxyRouteFor(endpoint, proxy);
+  if (route.kind === "invalid") return `${route.variable} is not an http(s) URL`;
+  return route.kind === "proxy" ? { endpoint, proxy: route.hop } : { endpoint };
 }
 
 function resultOf(outcome: ExchangeOutcome, closed: boolean): SendResult {

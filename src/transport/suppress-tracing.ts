@@ -1,6 +1,6 @@
 /**
- * Runs every send with tracing suppressed, so the http / undici
- * instrumentations never make spans of our own requests; otherwise each
+ * Runs every send with tracing suppressed, so the net (and dns)
+ * instrumentations never make spans of our own connections; otherwise each
  * export would create spans that are exported in turn, forever.
  *
  * Applied to each single try (innermost), so it holds for retries started

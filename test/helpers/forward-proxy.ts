@@ -1,5 +1,5 @@
-// A small local forward proxy for the proxy tests: CONNECT tunnels (what undici's
-// proxy agent opens, for http:// and https:// targets alike), counted by target.
+// A small local forward proxy for the proxy tests: CONNECT tunnels (what our client
+// opens, for http:// and https:// targets alike), counted by target.
 import { once } from "node:events";
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
@@ -25,10 +25,16 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
       upstream.pipe(client);
       client.pipe(upstream);
     });
+    let tunnelled = false;
+    upstream.once("connect", () => (tunnelled = true));
     for (const socket of [client, upstream]) {
       sockets.add(socket);
       socket.on("close", () => sockets.delete(socket));
-      socket.on("error", () => (socket === client ? upstream : client).destroy());
+      socket.on("error", () => {
+        // As real proxies do: a backend it cannot reach is a 502 answer to the CONNECT.
+        if (socket === upstream && !tunnelled) client.end("HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
+        else (socket === client ? upstream : client).destroy();
+      });
     }
   });
   server.listen(0, "127.0.0.1");

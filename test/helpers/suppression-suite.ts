@@ -1,5 +1,6 @@
-// Proof that the exporter's own requests are never traced, with the http and undici
-// instrumentations really active: the app's spans arrive, no span describes POST /event.
+// Proof that the exporter's own requests are never traced, with the http, undici and net
+// instrumentations really active (our HTTP client opens its connections with net and tls):
+// the app's spans arrive, no span describes POST /event or a connection to the receiver.
 // Both where the exporter sends from: its sender thread (no instrumentation there at all)
 // and the app's thread (the fallback where no thread can run: suppressed around each try).
 import { once } from "node:events";
@@ -9,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { context, SpanKind, trace } from "@opentelemetry/api";
 import { registerInstrumentations } from "@opentelemetry/instrumentation";
 import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
+import { NetInstrumentation } from "@opentelemetry/instrumentation-net";
 import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
@@ -45,6 +47,7 @@ beforeAll(async () => {
         ignoreIncomingRequestHook: (request: IncomingMessage) => request.socket.localPort === receiver.port,
       }),
       new UndiciInstrumentation(),
+      new NetInstrumentation(),
     ],
   });
   // The instrumentation patches the module on its next require; our transport calls
@@ -52,6 +55,9 @@ beforeAll(async () => {
   const require = createRequire(import.meta.url);
   const http = require("node:http") as typeof import("node:http");
   expect((http.request as { __wrapped?: boolean }).__wrapped).toBe(true);
+  // The same for net (it patches Socket.prototype.connect on its next require), which our HTTP client connects with.
+  const net = require("node:net") as typeof import("node:net");
+  expect((net.Socket.prototype.connect as { __wrapped?: boolean }).__wrapped).toBe(true);
 
   appServer = http.createServer((_req, res) => res.end("hello"));
   appServer.listen(0, "127.0.0.1");
@@ -102,6 +108,10 @@ describe("the exporter's requests are not traced", () => {
       "@opentelemetry/instrumentation-undici",
     ]);
     expect(clients.some(describesOurRequests)).toBe(false);
+    // The net instrumentation is live too (the app's http.get connected through it); none of its spans is ours.
+    const connects = memory.getFinishedSpans().filter((span) => span.instrumentationScope.name === "@opentelemetry/instrumentation-net");
+    expect(connects.length).toBeGreaterThanOrEqual(1);
+    expect(connects.some(describesOurRequests)).toBe(false);
 
     // AxonPush received exactly the app's spans, and every one of them.
     const received = receiver.spans();
@@ -120,18 +130,22 @@ describe("the exporter's requests are not traced", () => {
     const manual = new InMemorySpanExporter();
     const source = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(manual)] });
     source.getTracer("load").startSpan("hand-made").end();
+    // An exporter of its own: its first request opens a new connection, from inside the traced context.
+    const client = new AxonPushClient({ apiKey: "ak_sup", tenantId: "org_sup", baseUrl: receiver.url });
+    const fresh = new AxonPushSpanExporter({ client, channelId: "ch_sup", serviceName: "suppression-check" }, { onAppThread });
     await tracer.startActiveSpan("caller", async (span) => {
-      await new Promise<void>((resolve) => exporter.export(manual.getFinishedSpans(), () => resolve()));
+      await new Promise<void>((resolve) => fresh.export(manual.getFinishedSpans(), () => resolve()));
       span.end();
     });
-    await exporter.forceFlush();
+    await fresh.forceFlush();
+    await fresh.shutdown();
     // The hand-made span arrived (the provider's batch processor may have sent "caller" too by now).
     expect(receiver.spans().filter((s) => s.name === "hand-made")).toHaveLength(1);
     expect(receiver.events.length).toBeGreaterThanOrEqual(before + 1);
     const spans = memory.getFinishedSpans();
     expect(spans.map((s) => s.name)).toEqual(["caller"]);
     expect(clientSpans()).toHaveLength(0);
-    expect(exporter.sendingFrom).toBe(onAppThread ? "app-thread" : "thread");
+    expect(fresh.sendingFrom).toBe(onAppThread ? "app-thread" : "thread");
     await source.shutdown();
   });
 });

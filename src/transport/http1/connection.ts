@@ -6,10 +6,11 @@
  * `timeoutMs` of silence; idle, it does not (`unref()`), and it closes itself
  * after `IDLE_SOCKET_TIMEOUT_MS`.
  */
-import net from "node:net";
-import tls from "node:tls";
+import type net from "node:net";
 import { IDLE_SOCKET_TIMEOUT_MS, MAX_RESPONSE_BYTES } from "../http-answer.js";
 import { AnswerReader, type Answer } from "./answer-reader.js";
+import type { ProxyHop } from "./proxy-route.js";
+import { connectTo, openTunnel, type TunnelOutcome } from "./tunnel.js";
 
 /** How one exchange ended: the answer, or why there is none (the connection is gone then). */
 export type ExchangeOutcome =
@@ -40,8 +41,17 @@ export interface Endpoint {
   readonly port: number;
 }
 
+/** Where a connection goes: the backend, straight or through a proxy's CONNECT tunnel. */
+export interface Route {
+  readonly endpoint: Endpoint;
+  readonly proxy?: ProxyHop;
+}
+
 export class Connection {
-  readonly #socket: net.Socket;
+  /** The socket requests go over; undefined while a tunnel is being opened. */
+  #socket: net.Socket | undefined;
+  /** The socket to the proxy while the tunnel is being opened. */
+  #opening: net.Socket | undefined;
   readonly #timeoutMs: number;
   readonly #whenFree: (connection: Connection) => void;
   readonly #whenGone: (connection: Connection) => void;
@@ -50,28 +60,55 @@ export class Connection {
   #answered = 0;
   #gone = false;
 
-  constructor(endpoint: Endpoint, timeoutMs: number, whenFree: (connection: Connection) => void, whenGone: (connection: Connection) => void) {
+  constructor(route: Route, timeoutMs: number, whenFree: (connection: Connection) => void, whenGone: (connection: Connection) => void) {
     this.#timeoutMs = timeoutMs;
     this.#whenFree = whenFree;
     this.#whenGone = whenGone;
-    const { host, port } = endpoint;
-    this.#socket = endpoint.tls
-      ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ["http/1.1"] })
-      : net.connect({ host, port });
-    this.#socket.setNoDelay(true);
-    this.#socket.on("data", (chunk: Buffer) => this.#onData(chunk));
-    this.#socket.on("end", () => this.#onEnd());
-    this.#socket.on("error", (error: NodeJS.ErrnoException) => this.#break(`connection error: ${error.code ?? error.message}`));
-    // A silent server is not the keep-alive race: the try is over, and is not sent again at once.
-    this.#socket.on("timeout", () => this.#break(this.#current ? `timed out after ${this.#timeoutMs} ms` : "idle", false));
-    this.#socket.on("close", () => this.#break("connection closed before the answer"));
+    if (route.proxy) this.#opening = openTunnel(route.proxy, route.endpoint, timeoutMs, (outcome) => this.#onTunnel(outcome));
+    else this.#attach(connectTo(route.endpoint));
   }
 
   /** Sends one request; `exchange.done` is called exactly once. */
   send(exchange: Exchange): void {
     this.#current = exchange;
     this.#reader = new AnswerReader(MAX_RESPONSE_BYTES);
-    const socket = this.#socket;
+    // Through a proxy, the request goes out once the tunnel is open (the socket to the proxy holds the loop meanwhile).
+    if (this.#socket) this.#write(exchange, this.#socket);
+  }
+
+  /** Ends the connection; an exchange on the wire ends as broken. */
+  destroy(): void {
+    this.#opening?.destroy();
+    this.#socket?.destroy();
+  }
+
+  #attach(socket: net.Socket): void {
+    this.#socket = socket;
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => this.#onData(chunk));
+    socket.on("end", () => this.#onEnd());
+    socket.on("error", (error: NodeJS.ErrnoException) => this.#break(`connection error: ${error.code ?? error.message}`));
+    // A silent server is not the keep-alive race: the try is over, and is not sent again at once.
+    socket.on("timeout", () => this.#break(this.#current ? `timed out after ${this.#timeoutMs} ms` : "idle", false));
+    socket.on("close", () => this.#break("connection closed before the answer"));
+  }
+
+  #onTunnel(outcome: TunnelOutcome): void {
+    this.#opening = undefined;
+    if (this.#gone) {
+      if (outcome.kind === "open") outcome.socket.destroy();
+      return;
+    }
+    if (outcome.kind === "failed") {
+      // Not the keep-alive race: nothing was sent to the backend on this connection.
+      this.#break(outcome.message, false);
+      return;
+    }
+    this.#attach(outcome.socket);
+    if (this.#current) this.#write(this.#current, outcome.socket);
+  }
+
+  #write(exchange: Exchange, socket: net.Socket): void {
     socket.ref();
     // Silence for this long, from connecting to the answer's last byte, ends the try.
     socket.setTimeout(this.#timeoutMs);
@@ -84,11 +121,6 @@ export class Connection {
       socket.write(body);
       socket.uncork();
     }
-  }
-
-  /** Ends the connection; an exchange on the wire ends as broken. */
-  destroy(): void {
-    this.#socket.destroy();
   }
 
   #onData(chunk: Buffer): void {
@@ -113,7 +145,7 @@ export class Connection {
       }
       this.#break(step.message);
     }
-    this.#socket.destroy();
+    this.#socket?.destroy();
   }
 
   #finish(answer: Answer): void {
@@ -121,12 +153,13 @@ export class Connection {
     this.#current = undefined;
     this.#reader = undefined;
     this.#answered += 1;
+    const socket = this.#socket!;
     if (answer.reusable) {
-      this.#socket.setTimeout(IDLE_SOCKET_TIMEOUT_MS);
-      this.#socket.unref();
+      socket.setTimeout(IDLE_SOCKET_TIMEOUT_MS);
+      socket.unref();
     } else {
       this.#gone = true;
-      this.#socket.destroy();
+      socket.destroy();
       this.#whenGone(this);
     }
     exchange.done({ kind: "answer", answer });
@@ -144,7 +177,7 @@ export class Connection {
     this.#reader = undefined;
     if (!this.#gone) {
       this.#gone = true;
-      this.#socket.destroy();
+      this.destroy();
       this.#whenGone(this);
     }
     exchange?.done({ kind: "broken", message, stale });
