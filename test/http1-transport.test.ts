@@ -2,21 +2,17 @@
 // reach: the keep-alive race, connections the server will not keep, the pool's limit, the three body framings
 // on the wire, invalid answers, TLS, not holding the process, and the exact bytes of the request head.
 // Servers listen on 127.0.0.1, port 0; raw `net` servers where the exact bytes matter.
-import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import net, { type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Http1Transport } from "../src/transport/http1-transport.js";
 import type { OutgoingRequest } from "../src/transport/types.js";
+import { answer, keyOf, listen, startRawServer as startRawServerOn, type RawRequest } from "./helpers/raw-http-server.js";
+import { makeTestCertificates, runTsxChild, type TestCertificates } from "./helpers/tls-test-kit.js";
 
-const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TRANSPORT_MODULE = new URL("../src/transport/http1-transport.ts", import.meta.url).href;
 
 /** Run after each test, last registered first: transports, servers, temp dirs. */
@@ -40,68 +36,9 @@ function transportFor(baseUrl: string, options: { connections?: number; timeoutM
   return transport;
 }
 
-async function listen(server: net.Server): Promise<number> {
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return (server.address() as AddressInfo).port;
+function startRawServer(handler: (socket: net.Socket, request: RawRequest) => void) {
+  return startRawServerOn(handler, cleanups);
 }
-
-// ---- A raw server: parses requests itself, answers with exactly the bytes a test writes. ----
-
-interface RawRequest {
-  /** The head as received (Latin-1 decoding: one character per byte). */
-  readonly head: string;
-  readonly headBytes: Buffer;
-  readonly body: Buffer;
-  /** Which connection (1, 2, …) and which request on it (1, 2, …). */
-  readonly connection: number;
-  readonly onConnection: number;
-}
-
-async function startRawServer(handler: (socket: net.Socket, request: RawRequest) => void) {
-  const requests: RawRequest[] = [];
-  const sockets = new Set<net.Socket>();
-  const stats = { connections: 0 };
-  const server = net.createServer((socket) => {
-    const connection = ++stats.connections;
-    let onConnection = 0;
-    let buffered = Buffer.alloc(0);
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => {});
-    socket.on("data", (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      for (;;) {
-        const end = buffered.indexOf("\r\n\r\n");
-        if (end < 0) return;
-        const headBytes = buffered.subarray(0, end + 4);
-        const head = headBytes.toString("latin1");
-        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-        if (buffered.length < end + 4 + length) return;
-        const request = { head, headBytes, body: buffered.subarray(end + 4, end + 4 + length), connection, onConnection: ++onConnection };
-        buffered = buffered.subarray(end + 4 + length);
-        requests.push(request);
-        handler(socket, request);
-      }
-    });
-  });
-  const port = await listen(server);
-  cleanups.push(() => {
-    for (const socket of sockets) socket.destroy();
-    return new Promise((resolve) => server.close(resolve));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    get connections() {
-      return stats.connections;
-    },
-  };
-}
-
-const keyOf = (request: RawRequest) => /\r\nidempotency-key: ([^\r]*)/i.exec(request.head)?.[1];
-const answer = (body = '{"id":"e1"}', status = "201 Created") =>
-  `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 
 // ---- A node:http server that counts connections, open sockets and requests being handled. ----
 
@@ -138,22 +75,7 @@ async function startHttpServer(handler: (req: http.IncomingMessage, res: http.Se
 // ---- Child processes: the transport's source run through tsx, as transport-natural-exit.test.ts does. ----
 
 function runChild(script: string, env: Record<string, string>, limitMs = 20_000) {
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, TRANSPORT_MODULE, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => (output += chunk));
-  child.stderr.on("data", (chunk) => (output += chunk));
-  cleanups.push(() => child.kill("SIGKILL"));
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const killer = setTimeout(() => child.kill("SIGKILL"), limitMs);
-    child.on("exit", (code) => {
-      clearTimeout(killer);
-      resolve({ code, output });
-    });
-  });
+  return runTsxChild(script, { TRANSPORT_MODULE, ...env }, limitMs, (kill) => cleanups.push(kill));
 }
 
 describe("Http1Transport: the keep-alive race", () => {
@@ -378,27 +300,12 @@ describe("Http1Transport: answers on the wire", () => {
 });
 
 describe("Http1Transport: HTTPS", () => {
-  let dir: string;
-  const certs = {} as Record<"local" | "other", { key: string; cert: string }>;
-
+  let certs: TestCertificates;
+  // Two self-signed certificates made now: one for localhost / 127.0.0.1, one for another name.
   beforeAll(() => {
-    // Two self-signed certificates made now: one for localhost / 127.0.0.1, one for another name.
-    dir = mkdtempSync(join(tmpdir(), "axonpush-http1-tls-"));
-    const make = (name: string, subject: string, altNames: string) => {
-      const key = join(dir, `${name}.key`);
-      const cert = join(dir, `${name}.pem`);
-      execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-subj", subject, "-addext", `subjectAltName=${altNames}`, "-days", "1"], {
-        stdio: "ignore",
-      });
-      return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") };
-    };
-    certs.local = make("local", "/CN=localhost", "DNS:localhost,IP:127.0.0.1");
-    certs.other = make("other", "/CN=other.invalid", "DNS:other.invalid");
-    // What the trusting child gets as NODE_EXTRA_CA_CERTS: both certificates.
-    writeFileSync(join(dir, "trusted.pem"), certs.local.cert + certs.other.cert);
+    certs = makeTestCertificates("axonpush-http1-tls-");
   });
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => certs.remove());
 
   async function startHttpsServer(which: "local" | "other") {
     const seen: { body: string; servername: string | false | null }[] = [];
@@ -435,7 +342,7 @@ describe("Http1Transport: HTTPS", () => {
   it("succeeds when the server's certificate is trusted (NODE_EXTRA_CA_CERTS), by name and by address", async () => {
     const server = await startHttpsServer("local");
     const urls = [`https://localhost:${server.port}`, `https://127.0.0.1:${server.port}/api`];
-    const { code, output } = await runChild(SEND_TO_EACH, { URLS: JSON.stringify(urls), NODE_EXTRA_CA_CERTS: join(dir, "trusted.pem") });
+    const { code, output } = await runChild(SEND_TO_EACH, { URLS: JSON.stringify(urls), NODE_EXTRA_CA_CERTS: certs.trustedFile });
     expect(code, output).toBe(0);
     expect(resultsOf(output), output).toEqual([
       { kind: "success", status: 201, body: '{"id":"tls"}' },
@@ -451,7 +358,7 @@ describe("Http1Transport: HTTPS", () => {
   it("checks the certificate's name even when it is trusted", async () => {
     const server = await startHttpsServer("other");
     const urls = [`https://127.0.0.1:${server.port}`, `https://localhost:${server.port}`];
-    const { code, output } = await runChild(SEND_TO_EACH, { URLS: JSON.stringify(urls), NODE_EXTRA_CA_CERTS: join(dir, "trusted.pem") });
+    const { code, output } = await runChild(SEND_TO_EACH, { URLS: JSON.stringify(urls), NODE_EXTRA_CA_CERTS: certs.trustedFile });
     expect(code, output).toBe(0);
     expect(resultsOf(output), output).toEqual([
       { kind: "retryable", message: "connection error: ERR_TLS_CERT_ALTNAME_INVALID" },

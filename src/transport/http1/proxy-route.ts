@@ -4,12 +4,14 @@
  * client replaced on the proxy path). `HTTPS_PROXY` for an https:// backend
  * (else `HTTP_PROXY`), `HTTP_PROXY` for an http:// one, and `NO_PROXY` a
  * list of hosts reached directly: `*` for all, `example.com` for that host
- * and its subdomains (a leading `.` or `*.` changes nothing), `host:port` for
- * that port only.
+ * and its subdomains (a leading `.` or `*.` changes nothing), an address for
+ * itself only (`::1` or `[::1]`), `host:port` (`[::1]:8080`) for that port
+ * only.
  *
  * The values are read on the app's thread (sender/proxy-settings.ts). A proxy
  * URL may hold credentials: nothing here ever puts the URL in a message.
  */
+import { isIP } from "node:net";
 import type { Endpoint } from "./connection.js";
 
 /** The standard proxy variables' values. */
@@ -66,16 +68,21 @@ export function bypassesProxy(target: Endpoint, noProxy: string | undefined): bo
   if (value === "") return false;
   if (value === "*") return true;
   const host = target.host.toLowerCase();
-  return parseNoProxy(value).some(
-    (entry) => (entry.port === 0 || entry.port === target.port) && (host === entry.host || host.endsWith(`.${entry.host}`)),
-  );
+  return parseNoProxy(value).some((entry) => (entry.port === 0 || entry.port === target.port) && hostMatches(host, entry.host));
+}
+
+/** A name matches itself and its subdomains; an address only itself (as curl compares them). */
+function hostMatches(host: string, entry: string): boolean {
+  if (host === entry) return true;
+  return isIP(entry) === 0 && isIP(host) === 0 && host.endsWith(`.${entry}`);
 }
 
 function parseNoProxy(value: string): NoProxyEntry[] {
   const entries: NoProxyEntry[] = [];
   for (const item of value.split(/[,\s]/)) {
     if (!item) continue;
-    const withPort = /^(.+):(\d+)$/.exec(item);
+    // A port follows a name, an IPv4 address or a bracketed IPv6 address; a bare IPv6 address ends in digits of its own.
+    const withPort = /^(\[[^\]]*\]|[^:]+):(\d+)$/.exec(item);
     const host = (withPort ? withPort[1]! : item).replace(/^\*?\./, "").replace(/^\[|\]$/g, "").toLowerCase();
     entries.push({ host, port: withPort ? Number(withPort[2]) : 0 });
   }
