@@ -5,6 +5,9 @@
 // variable that would help; the standard proxy variables and NODE_EXTRA_CA_CERTS are
 // honoured; and at a fixed request rate every span arrives.
 import { once } from "node:events";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import net, { type AddressInfo } from "node:net";
 import autocannon from "autocannon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,6 +88,36 @@ describe("where no thread can run, or once it died", () => {
     expect(lossLines(run.stderr)).toEqual([
       expect.stringMatching(/AxonPushWarning: 2 spans not delivered (in the last \d+ s|before exit): 2 held by the sender thread when it stopped$/),
     ]);
+  });
+});
+
+describe("under a virtual memory limit (ulimit -v) with no room for a second isolate", () => {
+  // V8 aborts the whole process when it cannot reserve a new isolate's memory ("Fatal process out of memory: Failed to
+  // reserve virtual memory for CodeRange"): the thread must not be tried there. The limit is set 400 MiB above what the
+  // app under the preload has taken before its first span (measured first, unlimited, on this very Node): room for
+  // the app, none for a worker (0.65-0.91 GiB measured on Node 20 to 26).
+  let dir: string;
+  let wrapper: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "axonpush-ulimit-"));
+    wrapper = join(dir, "node-under-limit.sh");
+    writeFileSync(wrapper, '#!/bin/sh\nulimit -v "$LIMIT_KB" || exit 97\nexec "$REAL_NODE" "$@"\n', { mode: 0o755 });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(["--import", "--require"])("%s: the app runs on, its spans go from the app's thread, and a debug line says why", async (flag) => {
+    const nodeArgs = [flag, "axonpush-otel/register"];
+    const measured = await runToEnd(APP, { nodeArgs, env: axonpushEnv(receiver.url), args: ["address-space"] });
+    const { vmSizeKb } = measured.result as { vmSizeKb: number };
+    expect(vmSizeKb).toBeGreaterThan(0);
+    const env = axonpushEnv(receiver.url, { OTEL_LOG_LEVEL: "debug", LIMIT_KB: String(vmSizeKb + 400 * 1024), REAL_NODE: process.execPath });
+    const run = await runToEnd(APP, { node: wrapper, nodeArgs, env, args: ["work"] });
+    expect([run.code, run.signal], run.stderr).toEqual([0, null]);
+    expect(run.result).toEqual({ thread: "unavailable" });
+    expect(receiver.spans().map((s) => s.name).sort()).toEqual(["work-0", "work-1", "work-2"]);
+    // diag's console logger (OTEL_LOG_LEVEL=debug) writes debug lines with console.debug: to stdout.
+    expect(run.stdout).toMatch(/no sender thread \(the virtual memory limit \(ulimit -v\) leaves [\d,]+ MiB of address space, and a thread takes about 1,536 MiB\); sending on the app's thread/);
+    expect(lossLines(run.stderr)).toEqual([]);
   });
 });
 

@@ -9,7 +9,8 @@
  * a lane (protocol.ts).
  *
  * Where it cannot start (the permission model without `--allow-worker`, a
- * runtime without worker threads) or once it has died, `alive` is false and
+ * runtime without worker threads, a virtual memory limit with no room for a
+ * second isolate: address-space.ts) or once it has died, `alive` is false and
  * the exporters send on the app's thread instead (sender-lane.ts).
  *
  * At exit the app's thread posts what is left and blocks in `Atomics.wait`
@@ -19,6 +20,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { logger, warnUser } from "../diag.js";
+import { addressSpaceRefusal } from "./address-space.js";
 import { senderEntryPath } from "./entry-path.js";
 import type { NoticeLevel } from "./delivery-reporter.js";
 import type { FromSender, ToSender } from "./protocol.js";
@@ -66,8 +68,12 @@ export class SenderThread {
   /** Warnings the thread has said (loss lines among them), read on the app's thread: see warningsHeard. */
   #warningsHeard = 0;
 
-  constructor(entry: string = senderEntryPath()) {
+  readonly #refusal: () => string | undefined;
+
+  /** `refusal`: why no thread may start here (tests give their own). */
+  constructor(entry: string = senderEntryPath(), refusal: () => string | undefined = addressSpaceRefusal) {
     this.#entry = entry;
+    this.#refusal = refusal;
   }
 
   get state(): ThreadState {
@@ -93,6 +99,13 @@ export class SenderThread {
   ensureStarted(): boolean {
     if (this.#state === "running") return true;
     if (this.#state !== "not-started") return false;
+    // Checked, not tried: V8 aborts the whole process when it cannot reserve a new isolate's memory.
+    const refusal = this.#refusal();
+    if (refusal !== undefined) {
+      this.#state = "unavailable";
+      logger.debug(`no sender thread (${refusal}); sending on the app's thread`);
+      return false;
+    }
     try {
       const channel = new MessageChannel();
       const worker = new Worker(this.#entry, {
