@@ -1,8 +1,9 @@
 /**
  * Which proxy, if any, a request to the backend goes through: the standard
- * variables as curl reads them (and undici's EnvHttpProxyAgent, which this
- * client replaced on the proxy path). `HTTPS_PROXY` for an https:// backend
- * (else `HTTP_PROXY`), `HTTP_PROXY` for an http:// one, and `NO_PROXY` a
+ * variables as undici's EnvHttpProxyAgent read them when the sender used it
+ * (the same choices, so nobody's setup changed). `HTTPS_PROXY` for an
+ * https:// backend (else `HTTP_PROXY`, where curl would go straight),
+ * `HTTP_PROXY` for an http:// one, and `NO_PROXY` as curl reads it: a
  * list of hosts reached directly: `*` for all, `example.com` for that host
  * and its subdomains (a leading `.` or `*.` changes nothing), an address for
  * itself only (`::1` or `[::1]`), `host:port` (`[::1]:8080`) for that port
