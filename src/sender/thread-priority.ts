@@ -10,13 +10,15 @@ import { readlinkSync } from "node:fs";
 import os from "node:os";
 
 /**
- * A gentle preference: under contention the app's thread wins about three parts in five of the core (weights
- * 1024 against 655), and the sender still gets the time it needs at a load the core can carry. Nice 5 was too
- * much: Express at 1,200 requests/s (4,800 spans/s) on one core, the core a third idle, the sender at nice 5
- * sat 4.3 s of 10 s waiting to run (schedstat run delay), could not keep up and lost 30% of the spans; at
- * nice 2 (and 0) it delivered them all, and the app's thread waited about as long as at nice 0.
+ * Under contention the app's thread wins three parts in four of the core (weights 1024 against 335), and the
+ * sender still gets the time it needs at a load the core can carry. Measured on one core (bench/FINDINGS.md,
+ * "The sender's nice value, again"): Express 5 at 1,200 requests/s (4,800 spans/s), evenly paced, p99 latency
+ * 37.6 ms at nice 2, 25.2 at nice 5, 18.2 at nice 7 (official register 22.7), every span delivered at each; in
+ * per-second bursts every span delivered at nice 5, 6 and 7, but 10% lost at nice 10. Nice 5 keeps two steps
+ * from that edge. (With undici as the client and no waiting line on the app's thread, 2026-12-05, nice 5 lost
+ * 30% of those spans: the sender has since become cheaper per request and rides out a burst.)
  */
-export const SENDER_NICE = 2;
+export const SENDER_NICE = 5;
 
 /** Returns the nice value set, or undefined when the platform does not allow it. */
 export function yieldToTheApp(nice: number = SENDER_NICE): number | undefined {
