@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Http1Transport } from "../src/transport/http1-transport.js";
 import type { ProxyOptions } from "../src/transport/http1/proxy-route.js";
 import type { OutgoingRequest, SendResult } from "../src/transport/types.js";
-import { answer, keyOf, listen, startRawServer, type RawRequest } from "./helpers/raw-http-server.js";
+import { answer, closeAtCleanup, keyOf, listen, startRawServer, type RawRequest } from "./helpers/raw-http-server.js";
 import { makeTestCertificates, runTsxChild, type TestCertificates } from "./helpers/tls-test-kit.js";
 
 const TRANSPORT_MODULE = new URL("../src/transport/http1-transport.ts", import.meta.url).href;
@@ -129,10 +129,7 @@ async function startProxy(behave: ProxyBehaviour = tunnelThrough, tlsOptions?: {
   const server = tlsOptions ? tls.createServer(tlsOptions, onClient) : net.createServer(onClient);
   if (tlsOptions) server.on("tlsClientError", () => {});
   const port = await listen(server);
-  cleanups.push(() => {
-    for (const socket of sockets) socket.destroy();
-    return new Promise((resolve) => server.close(resolve));
-  });
+  closeAtCleanup(server, sockets, cleanups);
   return {
     port,
     url: `${tlsOptions ? "https" : "http"}://127.0.0.1:${port}`,

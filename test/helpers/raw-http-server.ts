@@ -27,6 +27,14 @@ export async function listen(server: net.Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+/** Adds to `cleanups` what ends the server's open connections and closes it. */
+export function closeAtCleanup(server: net.Server, sockets: Set<net.Socket>, cleanups: (() => unknown)[]): void {
+  cleanups.push(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise((resolve) => server.close(resolve));
+  });
+}
+
 /** `cleanups` gets what closes the server and its connections. */
 export async function startRawServer(handler: (socket: net.Socket, request: RawRequest) => void, cleanups: (() => unknown)[]): Promise<RawServer> {
   const requests: RawRequest[] = [];
@@ -56,10 +64,7 @@ export async function startRawServer(handler: (socket: net.Socket, request: RawR
     });
   });
   const port = await listen(server);
-  cleanups.push(() => {
-    for (const socket of sockets) socket.destroy();
-    return new Promise((resolve) => server.close(resolve));
-  });
+  closeAtCleanup(server, sockets, cleanups);
   return {
     port,
     url: `http://127.0.0.1:${port}`,

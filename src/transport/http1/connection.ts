@@ -94,11 +94,8 @@ export class Connection {
   }
 
   #onTunnel(outcome: TunnelOutcome): void {
+    // Nothing else ends a connection while its tunnel opens: destroy() ends the socket to the proxy, which fails here.
     this.#opening = undefined;
-    if (this.#gone) {
-      if (outcome.kind === "open") outcome.socket.destroy();
-      return;
-    }
     if (outcome.kind === "failed") {
       // Not the keep-alive race: nothing was sent to the backend on this connection.
       this.#break(outcome.message, false);
