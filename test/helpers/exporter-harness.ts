@@ -10,6 +10,7 @@ import { afterEach, beforeEach, vi } from "vitest";
 import { AxonPushClient, type AxonPushClientOptions } from "../../src/client.js";
 import { AxonPushSpanExporter, type AxonPushSpanExporterOptions } from "../../src/exporter/index.js";
 import { startLocalReceiver, type LocalReceiverOptions, type LocalReceiver } from "../../src/receiver/index.js";
+import { atUnusedUrl } from "./unused-url.js";
 
 export interface HarnessOptions {
   apiKey: string;
@@ -39,7 +40,7 @@ export function useExporterHarness(options: HarnessOptions) {
   let started: LocalReceiver | undefined;
 
   beforeEach(async () => {
-    started = await startLocalReceiver({ ...options.receiver, apiKey: options.apiKey, tenantId: options.tenantId });
+    started = await atUnusedUrl(() => startLocalReceiver({ ...options.receiver, apiKey: options.apiKey, tenantId: options.tenantId }));
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -11,6 +11,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { dialectFor } from "../../src/receiver/api-versions.js";
 import { renderProblem } from "../../src/receiver/problem-body.js";
+import { atUnusedUrl } from "./unused-url.js";
 
 export interface RefusingProxy {
   readonly url: string;
@@ -19,7 +20,11 @@ export interface RefusingProxy {
   close(): Promise<void>;
 }
 
-export async function startRefusingProxy(targetUrl: string, undeclared: readonly string[]): Promise<RefusingProxy> {
+export function startRefusingProxy(targetUrl: string, undeclared: readonly string[]): Promise<RefusingProxy> {
+  return atUnusedUrl(() => startOne(targetUrl, undeclared));
+}
+
+async function startOne(targetUrl: string, undeclared: readonly string[]): Promise<RefusingProxy> {
   const target = new URL(targetUrl);
   let refused = 0;
   const server = http.createServer((req, res) => {
