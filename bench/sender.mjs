@@ -7,7 +7,9 @@
 // generator and the sinks run on the other core. "App thread busy" is the
 // main thread's event-loop utilisation over the measured window; CPU is the
 // whole process's.
+import fs from "node:fs";
 import os from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { killChild, runToExit, spawnUntilLine } from "./lib/child.mjs";
 import { pickVariants, interleave } from "./startup.mjs";
 import { summarize, fmtSummary, fmt, ratio } from "./lib/stats.mjs";
@@ -29,6 +31,8 @@ const SHAPES = {
 };
 const VARIANT_IDS = ["bare", "oursImport", "oursOtlpImport", "officialImport"];
 const EMIT_RATES = [2_000, 5_000, 10_000, 15_000, 20_000];
+/** Manual spans a second for the steady-state cost per span: a rate every variant delivers whole. */
+const STEADY_RATE = 5_000;
 const HARNESS_CORE = os.cpus().length - 1;
 
 const spansAtSinks = (ctx) => ctx.sinks.event.spans + ctx.sinks.otlp.spanCount;
@@ -154,6 +158,55 @@ async function measureEmitter(ctx, variant, rate, seconds) {
   }
 }
 
+/** CPU time so far of each thread of a process, ms (Linux schedstat), by thread id. */
+function threadCpuMs(pid) {
+  const cpu = {};
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      cpu[tid] = Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return cpu;
+}
+
+/**
+ * Whole-process CPU per span once everything is warm: spans ended at `rate` for `warmS + measureS` seconds, the
+ * threads' CPU read at the end of the warm-up and `measureS` later. By thread: the app's (main) thread, the busiest
+ * other thread (ours: the sender), and the rest (V8's GC and compiler helpers, libuv's pool).
+ */
+async function measureSteady(ctx, variant, rate, warmS, measureS) {
+  const env = { ...variant.env, EMIT_RATE: String(rate), EMIT_SECONDS: String(warmS + measureS + 1) };
+  const { child } = await spawnUntilLine([...variant.args, "bench/apps/span-emitter.cjs"], { env });
+  const emitted = linesOf(child, "BENCH_EMITTED ");
+  try {
+    const before = spansAtSinks(ctx);
+    child.kill("SIGUSR2");
+    await sleep(warmS * 1000);
+    const start = threadCpuMs(child.pid);
+    await sleep(measureS * 1000);
+    const end = threadCpuMs(child.pid);
+    const spans = rate * measureS;
+    const perSpan = (ms) => (ms * 1000) / spans;
+    const [mainTid, ...others] = Object.keys(end).sort((a, b) => Number(a) - Number(b));
+    const used = (tid) => end[tid] - (start[tid] ?? 0);
+    const busiest = others.reduce((top, tid) => (used(tid) > used(top ?? tid) ? tid : (top ?? tid)), undefined);
+    const total = Object.keys(end).reduce((sum, tid) => sum + used(tid), 0);
+    const done = await waitFor(emitted, 10_000);
+    await flushAndStop(ctx, child);
+    return {
+      totalUs: perSpan(total),
+      mainUs: perSpan(used(mainTid)),
+      busiestUs: busiest === undefined ? 0 : perSpan(used(busiest)),
+      restUs: perSpan(total - used(mainTid) - (busiest === undefined ? 0 : used(busiest))),
+      delivered: done?.ended ? (spansAtSinks(ctx) - before) / done.ended : NaN,
+    };
+  } finally {
+    await killChild(child);
+  }
+}
+
 /**
  * The HTTP client's own cost: the sender's transport stack (our HTTP/1.1 client, retries, breaker) posting span-sized events to the event sink, nothing else;
  * flat out, or with `pace` ({ rate, burst, connections }) at an app's rate.
@@ -206,19 +259,30 @@ export async function run(ctx) {
     }
   }
 
+  const steady = {};
+  const steadyTimes = ctx.quick ? [2, 3] : [6, 6];
+  const steadySamples = await interleave(emitters, settings.rounds, (v) => measureSteady(ctx, v, STEADY_RATE, ...steadyTimes));
+  for (const v of emitters) {
+    const s = steadySamples[v.id];
+    steady[v.id] = Object.fromEntries(["totalUs", "mainUs", "busiestUs", "restUs", "delivered"].map((k) => [k, summarize(s.map((x) => x[k]))]));
+    ctx.log("steady", v.id, JSON.stringify(steady[v.id]));
+  }
+  const steadyFloor = await clientFloor(ctx, STEADY_RATE * (ctx.quick ? 3 : 6), { rate: STEADY_RATE, burst: 512, connections: 32 });
+  ctx.log("client floor, steady rate", JSON.stringify(steadyFloor));
+
   const floor = await clientFloor(ctx, ctx.quick ? 5_000 : 20_000);
   ctx.log("client floor", JSON.stringify(floor));
   // At node:http's fixed rate, in the batch processor's 512-span batches, over the sender's 32 connections.
   const pacedFloor = await clientFloor(ctx, SERVERS.http.rate * (ctx.quick ? 4 : 8), { rate: SERVERS.http.rate, burst: 512, connections: 32 });
   ctx.log("client floor, paced", JSON.stringify(pacedFloor));
-  const data = { settings, fixed, rates, floor, pacedFloor };
+  const data = { settings, fixed, rates, floor, pacedFloor, steady, steadyTimes, steadyFloor };
   return { data, markdown: render(ctx, data, variants) };
 }
 
 const pct = (x) => (Number.isFinite(x) ? `${fmt(x * 100, 1)}%` : "n/a");
 
 function render(ctx, data, variants) {
-  const { settings, fixed, rates, floor, pacedFloor, undiciFloor, undiciPacedFloor } = data;
+  const { settings, fixed, rates, floor, pacedFloor, undiciFloor, undiciPacedFloor, steady, steadyTimes, steadyFloor } = data;
   const out = [];
   out.push(
     `Each app (and its sender thread) pinned to core 0; the load generator and the sinks on the other core. The fixed rate is offered two ways: **evenly paced** (open loop: request i is due at i ÷ rate and is sent then, over up to 32 keep-alive connections, whatever came before; latency counted from when it was due; bench/workers/paced-load.mjs), the shape the targets are read from; and **in per-second bursts**, autocannon's \`overallRate\` with 10 connections, which sends each second's requests back to back at full speed and then idles until the next second (a sender thread working through its batches then competes with the app exactly while the app is busiest). ${settings.warmup} s warm-up, then ${settings.duration} s measured, ${settings.rounds} interleaved rounds. "App thread busy": the main thread's event-loop utilisation over the measured window; "app thread CPU": the main thread's own time on a CPU in that window, and "waiting for the core": its time runnable but not running (Linux schedstat; the busy figure counts both, so a sender thread on the app's core raises it without the app's thread doing more); "process CPU": user + system time of the whole process (all its threads) in that window; "spans delivered": spans at the sinks over the spans the window's requests made (spans per request counted first, at leisure). Both preloads started with \`--import\`; the official register exports OTLP/protobuf with its defaults.`,
@@ -278,6 +342,25 @@ function render(ctx, data, variants) {
     out.push(
       `\nWhole-process CPU per exported span, events transport, node:http at ${fmt(SERVERS.http.rate, 0)}/s evenly paced (ours minus bare, medians): ${fmt(perSpan, 1)} µs, ${fmt(perSpan / floor.cpuUsPerRequest, 2)}× the client's floor (target ≤ 1.5×)${paced}.${official}`,
     );
+  }
+  // Runs before 2026-12-07 had no steady-state measure (results without it skip this).
+  if (steady && steadyFloor) {
+    const steadyVariants = variants.filter((v) => steady[v.id]);
+    out.push(
+      `\n#### Whole-process CPU per span, warm (manual spans at ${fmt(STEADY_RATE, 0)}/s)\n\nThe span emitter alone (no server work, no instrumented library: a manual span costs the app next to nothing, so this is the export path's own cost): ${steadyTimes[0]} s to warm up, then every thread's CPU over ${steadyTimes[1]} s (Linux schedstat), per span; ${settings.rounds} interleaved rounds, medians. "Busiest other thread": ours, the sender thread; "the rest": V8's garbage-collector and compiler helper threads and libuv's pool.\n`,
+    );
+    out.push(
+      table(
+        ["variant", "whole process, µs/span", "app's thread", "busiest other thread", "the rest", "spans delivered (worst round)"],
+        steadyVariants.map((v) => [v.label, fmtSummary(steady[v.id].totalUs, 1), fmtSummary(steady[v.id].mainUs, 1), fmtSummary(steady[v.id].busiestUs, 1), fmtSummary(steady[v.id].restUs, 1), pct(steady[v.id].delivered.min)]),
+      ),
+    );
+    if (steady.oursImport) {
+      const perSpan = steady.oursImport.totalUs.median;
+      out.push(
+        `\nThe client's floor at this rate (${fmt(STEADY_RATE, 0)} requests/s in bursts of 512 over 32 connections, as the sender gets them): ${fmt(steadyFloor.cpuUsPerRequest, 1)} µs per request. Events transport, warm: ${fmt(perSpan, 1)} µs per span, ${fmt(perSpan / steadyFloor.cpuUsPerRequest, 2)}× the floor at this rate and ${fmt(perSpan / floor.cpuUsPerRequest, 2)}× the flat-out floor (target ≤ 1.5×).`,
+      );
+    }
   }
   return out.join("\n");
 }

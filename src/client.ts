@@ -61,15 +61,22 @@ export class AxonPushClient {
 
   /**
    * @internal all headers for one request: the authentication headers, `x-tenant-id` when configured,
-   * Content-Type, Idempotency-Key, X-Axonpush-Environment when given, plus the request's own.
+   * Content-Type, X-Axonpush-Environment when given, the request's own, and its Idempotency-Key.
    */
   headersFor(request: OutgoingRequest, environment?: string): Record<string, string> {
+    return { ...this.fixedHeadersFor(request.contentType, request.headers, environment), "Idempotency-Key": request.idempotencyKey };
+  }
+
+  /**
+   * @internal every header of a request but its Idempotency-Key: the same for every request with this
+   * content type and these extra headers.
+   */
+  fixedHeadersFor(contentType: string, extraHeaders?: Readonly<Record<string, string>>, environment?: string): Record<string, string> {
     const headers: Record<string, string> = {
       // The request's own extra headers (e.g. X-Axonpush-Channel for OTLP) first: they may add, never replace auth.
-      ...request.headers,
+      ...extraHeaders,
       ...this.#authHeaders,
-      "Content-Type": request.contentType,
-      "Idempotency-Key": request.idempotencyKey,
+      "Content-Type": contentType,
     };
     if (environment) headers["X-Axonpush-Environment"] = environment;
     return headers;

@@ -29,7 +29,7 @@ function requestNo(n: number, body: string | Uint8Array = JSON.stringify({ n }))
 function transportFor(baseUrl: string, proxy: ProxyOptions | undefined, options: { connections?: number; timeoutMs?: number } = {}) {
   const transport = new Http1Transport({
     baseUrl,
-    headersFor: (request) => ({ "Content-Type": request.contentType, "Idempotency-Key": request.idempotencyKey, Authorization: "Bearer ak_test" }),
+    headersFor: (contentType) => ({ "Content-Type": contentType, Authorization: "Bearer ak_test" }),
     timeoutMs: options.timeoutMs ?? 5_000,
     connections: options.connections ?? 4,
     ...(proxy ? { proxy } : {}),
@@ -158,7 +158,7 @@ const SEND_THROUGH_PROXY = `
   const { Http1Transport } = await import(process.env.TRANSPORT_MODULE);
   const transport = new Http1Transport({
     baseUrl: process.env.URL,
-    headersFor: (request) => ({ "content-type": request.contentType, "idempotency-key": request.idempotencyKey }),
+    headersFor: (contentType) => ({ "content-type": contentType }),
     timeoutMs: 5000,
     connections: 1,
     proxy: JSON.parse(process.env.PROXY),
@@ -196,7 +196,7 @@ describe("Http1Transport through a CONNECT proxy: an http:// backend", () => {
     expect(proxy.connects.map((c) => c.head)).toEqual([`CONNECT ${authority} HTTP/1.1\r\nhost: ${authority}\r\n\r\n`]);
     // The backend got the request as a direct client would send it: origin form, the backend's Host, our headers.
     expect(backend.requests.map((r) => r.head)).toEqual([
-      `POST /api/event HTTP/1.1\r\nhost: ${authority}\r\nContent-Type: application/json\r\nIdempotency-Key: idem-1\r\nAuthorization: Bearer ak_test\r\ncontent-length: 2\r\n\r\n`,
+      `POST /api/event HTTP/1.1\r\nhost: ${authority}\r\nContent-Type: application/json\r\nAuthorization: Bearer ak_test\r\nIdempotency-Key: idem-1\r\ncontent-length: 2\r\n\r\n`,
     ]);
     expect(backend.requests[0]!.body.toString()).toBe("{}");
   });

@@ -28,7 +28,7 @@ function requestNo(n: number, body: string | Uint8Array = JSON.stringify({ n, no
 function transportFor(baseUrl: string, options: { connections?: number; timeoutMs?: number; headers?: Record<string, string> } = {}) {
   const transport = new Http1Transport({
     baseUrl,
-    headersFor: (request) => ({ "Content-Type": request.contentType, "Idempotency-Key": request.idempotencyKey, ...options.headers }),
+    headersFor: (contentType) => ({ "Content-Type": contentType, ...options.headers }),
     timeoutMs: options.timeoutMs ?? 5_000,
     connections: options.connections ?? 4,
   });
@@ -439,15 +439,61 @@ describe("Http1Transport: the request head", () => {
     expect(server.requests).toEqual([]);
   });
 
+  it.each([
+    ["CRLF and a second header", "k\r\nX-Injected: 1"],
+    ["a bare LF", "k\nb"],
+    ["a character beyond Latin-1", "k✓"],
+  ])("fails a request whose Idempotency-Key has %s, and sends nothing", async (_name, idempotencyKey) => {
+    const server = await startRawServer((socket) => socket.write(answer()));
+    const transport = transportFor(server.url);
+    expect(await transport.send({ ...requestNo(1), idempotencyKey })).toEqual({ kind: "failure", message: "request could not be built: invalid header" });
+    expect(server.connections).toBe(0);
+    // The fixed headers were fine: the next request goes out.
+    expect((await transport.send(requestNo(2))).kind).toBe("success");
+    expect(server.requests.map((r) => keyOf(r))).toEqual(["idem-2"]);
+  });
+
+  it("asks for the fixed headers once per path and content type, and for every request with extra headers", async () => {
+    const server = await startRawServer((socket) => socket.write(answer()));
+    const asked: [string, Readonly<Record<string, string>> | undefined][] = [];
+    const transport = new Http1Transport({
+      baseUrl: server.url,
+      headersFor: (contentType, extraHeaders) => {
+        asked.push([contentType, extraHeaders]);
+        return { ...extraHeaders, "Content-Type": contentType, "X-Api-Key": "ak_test" };
+      },
+      timeoutMs: 5_000,
+      connections: 2,
+    });
+    cleanups.push(() => transport.close());
+    for (let n = 1; n <= 3; n++) expect((await transport.send(requestNo(n))).kind).toBe("success");
+    const otlp = { path: "/v1/traces", contentType: "application/x-protobuf", body: new Uint8Array([1, 2]), idempotencyKey: "idem-o", spanCount: 2 };
+    expect((await transport.send(otlp)).kind).toBe("success");
+    expect((await transport.send({ ...otlp, idempotencyKey: "idem-p" })).kind).toBe("success");
+    const channel = { "X-Axonpush-Channel": "ch_1" };
+    expect((await transport.send({ ...otlp, idempotencyKey: "idem-q", headers: channel })).kind).toBe("success");
+    expect((await transport.send({ ...otlp, idempotencyKey: "idem-r", headers: { "X-Axonpush-Channel": "ch_2" } })).kind).toBe("success");
+    expect(asked).toEqual([
+      ["application/json", undefined],
+      ["application/x-protobuf", undefined],
+      ["application/x-protobuf", channel],
+      ["application/x-protobuf", { "X-Axonpush-Channel": "ch_2" }],
+    ]);
+    // Every request still carries its own key, and the extra header only where it was given.
+    expect(server.requests.map((r) => keyOf(r))).toEqual(["idem-1", "idem-2", "idem-3", "idem-o", "idem-p", "idem-q", "idem-r"]);
+    expect(server.requests.map((r) => /\r\nX-Axonpush-Channel: ([^\r]*)/.exec(r.head)?.[1])).toEqual([undefined, undefined, undefined, undefined, undefined, "ch_1", "ch_2"]);
+    expect(server.requests.every((r) => r.head.includes("\r\nX-Api-Key: ak_test\r\n"))).toBe(true);
+  });
+
   it("leaves out framing headers a caller passes, and sends the rest as given", async () => {
     const server = await startRawServer((socket) => socket.write(answer()));
-    const headers = { "Content-Length": "999", Host: "evil.example", Connection: "close", "Transfer-Encoding": "chunked", "X-Kept": " a\tb " };
+    const headers = { "Content-Length": "999", Host: "evil.example", Connection: "close", "Transfer-Encoding": "chunked", "Idempotency-Key": "theirs", "X-Kept": " a\tb " };
     const transport = transportFor(`${server.url}/api/`, { headers });
     expect((await transport.send(requestNo(1, "{}"))).kind).toBe("success");
     const [seen] = server.requests;
     const port = server.url.split(":").pop();
     expect(seen!.head).toBe(
-      `POST /api/event HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nIdempotency-Key: idem-1\r\nX-Kept:  a\tb \r\ncontent-length: 2\r\n\r\n`,
+      `POST /api/event HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nX-Kept:  a\tb \r\nIdempotency-Key: idem-1\r\ncontent-length: 2\r\n\r\n`,
     );
     // And the connection is kept: the caller's Connection: close never went out.
     expect((await transport.send(requestNo(2))).kind).toBe("success");

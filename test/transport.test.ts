@@ -73,7 +73,7 @@ function transportOf(name: ClientName, baseUrl: string, options: { timeoutMs?: n
   const client = new AxonPushClient({ apiKey: options.apiKey ?? "ak_test_key", tenantId: "org_1", baseUrl });
   return CLIENTS[name]({
     baseUrl: client.baseUrl,
-    headersFor: (req) => client.headersFor(req, options.environment),
+    headersFor: (contentType, extraHeaders) => client.fixedHeadersFor(contentType, extraHeaders, options.environment),
     timeoutMs: options.timeoutMs ?? 2000,
     connections: 4,
   });

@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { leftOutNames, variantKey } from "../transport/optional-properties.js";
 import type { OutgoingRequest } from "../transport/types.js";
+import { eventJson } from "./event-json.js";
 import type { AppSpanEvent } from "./event-types.js";
 import type { AppLogEvent } from "./log-event-types.js";
 
@@ -36,7 +37,7 @@ export function eventToRequest(event: AxonPushEvent, refused: ReadonlySet<string
   return {
     path: EVENT_PATH,
     contentType: "application/json",
-    body: JSON.stringify(leftOut.length === 0 ? event : omit(event, leftOut)),
+    body: eventJson(leftOut.length === 0 ? event : (omit(event, leftOut) as AxonPushEvent)),
     idempotencyKey: variantKey(baseKey, leftOut),
     spanCount: 1,
     optional: { names, baseKey, leftOut },

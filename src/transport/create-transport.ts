@@ -11,7 +11,7 @@ import { CircuitBreakerTransport } from "./circuit-breaker.js";
 import { Http1Transport } from "./http1-transport.js";
 import type { ProxyOptions } from "./http1/proxy-route.js";
 import { RetryingTransport } from "./retrying-transport.js";
-import type { OutgoingRequest, Transport } from "./types.js";
+import type { Transport } from "./types.js";
 
 /**
  * Upper bound for all tries of one request, so a sick backend cannot pin queue slots; equal to
@@ -34,7 +34,7 @@ export interface EventTransportOptions {
 export function createEventTransport(client: AxonPushClient, options: EventTransportOptions): Transport {
   const http = new Http1Transport({
     baseUrl: client.baseUrl,
-    headersFor: (request: OutgoingRequest) => client.headersFor(request, options.environment),
+    headersFor: (contentType, extraHeaders) => client.fixedHeadersFor(contentType, extraHeaders, options.environment),
     timeoutMs: client.timeoutMs,
     connections: options.concurrency,
     ...(options.proxy ? { proxy: options.proxy } : {}),

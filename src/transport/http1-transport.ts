@@ -24,8 +24,11 @@ import type { OutgoingRequest, SendResult, Transport } from "./types.js";
 
 export interface Http1TransportOptions {
   baseUrl: string;
-  /** Every header of one request (auth, content type, idempotency key, …). */
-  headersFor: (request: OutgoingRequest) => Record<string, string>;
+  /**
+   * The headers of every request with this content type and these extra headers (auth, Content-Type, …),
+   * apart from the ones the transport sets itself: Idempotency-Key (the request's own), Host and the framing.
+   */
+  headersFor: (contentType: string, extraHeaders: Readonly<Record<string, string>> | undefined) => Record<string, string>;
   /** Longest silence of one try, from connecting to the answer's last byte. */
   timeoutMs: number;
   /** Parallel connections kept by the pool. */
@@ -38,7 +41,8 @@ export interface Http1TransportOptions {
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** A header value: visible Latin-1 characters, spaces and tabs; no line breaks, no other control characters. */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-const NOT_ASCII = /[^\x00-\x7f]/;
+/** Headers the transport sets itself, whatever `headersFor` returns. */
+const OURS_TO_SET = new Set(["content-length", "host", "connection", "transfer-encoding", "idempotency-key"]);
 
 export class Http1Transport implements Transport {
   readonly #options: Http1TransportOptions;
@@ -54,6 +58,12 @@ export class Http1Transport implements Transport {
   /** Requests waiting for a connection, oldest first. */
   readonly #waiting: Exchange[] = [];
   readonly #inFlight = new Set<Exchange>();
+  /**
+   * The head up to the Idempotency-Key, by path then content type, for requests without extra headers (every
+   * event): built and checked once, not per request (null: a header cannot be sent as it is). A handful of
+   * keys at most: the paths and content types the exporter uses.
+   */
+  readonly #headStarts = new Map<string, Map<string, string | null>>();
   #closed = false;
 
   constructor(options: Http1TransportOptions) {
@@ -68,14 +78,12 @@ export class Http1Transport implements Transport {
   send(request: OutgoingRequest): Promise<SendResult> {
     if (this.#closed) return Promise.resolve({ kind: "failure", message: "transport closed" });
     if (typeof this.#route === "string") return Promise.resolve({ kind: "failure", message: this.#route });
-    const head = this.#headOf(request);
-    if (head === undefined) return Promise.resolve({ kind: "failure", message: "request could not be built: invalid header" });
+    const wire = this.#wireOf(request);
+    if (wire === undefined) return Promise.resolve({ kind: "failure", message: "request could not be built: invalid header" });
     return new Promise<SendResult>((resolve) => {
       let freshTried = false;
       const exchange: Exchange = {
-        head,
-        body: request.body,
-        asciiHead: !NOT_ASCII.test(head),
+        wire,
         done: (outcome: ExchangeOutcome) => {
           this.#inFlight.delete(exchange);
           // A kept-alive connection the server had closed while idle: once, straight on a fresh one (the request
@@ -108,20 +116,48 @@ export class Http1Transport implements Transport {
     for (const exchange of [...this.#inFlight]) exchange.done({ kind: "broken", message: "transport closed", stale: false });
   }
 
-  /** The request line and headers, or undefined when a header cannot be sent as it is. */
-  #headOf(request: OutgoingRequest): string | undefined {
-    const bodyBytes = typeof request.body === "string" ? Buffer.byteLength(request.body) : request.body.byteLength;
-    let head = `POST ${this.#pathPrefix}${request.path} HTTP/1.1\r\nhost: ${this.#host}\r\n`;
-    const headers = this.#options.headersFor(request);
+  /**
+   * The request's bytes: its head (Latin-1) and a string body (UTF-8) in one buffer, written at once; a body
+   * of bytes after its head. Undefined when a header cannot be sent as it is.
+   */
+  #wireOf(request: OutgoingRequest): readonly Uint8Array[] | undefined {
+    const start = this.#headStartOf(request);
+    if (start === null || !HEADER_VALUE.test(request.idempotencyKey)) return undefined;
+    const { body } = request;
+    const bodyBytes = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+    const head = `${start}Idempotency-Key: ${request.idempotencyKey}\r\ncontent-length: ${bodyBytes}\r\n\r\n`;
+    if (typeof body !== "string") return [Buffer.from(head, "latin1"), body];
+    // One buffer, not `head + body`: writing that joined string made V8 copy it into a new one first, the
+    // largest single allocation per event request (a small buffer like this one comes from Node's pool).
+    const bytes = Buffer.allocUnsafe(head.length + bodyBytes);
+    bytes.write(head, 0, "latin1");
+    bytes.write(body, head.length, "utf8");
+    return [bytes];
+  }
+
+  /** The request line and every header up to the Idempotency-Key, or null when a header cannot be sent as it is. */
+  #headStartOf(request: OutgoingRequest): string | null {
+    if (request.headers !== undefined) return this.#buildHeadStart(request.path, request.contentType, request.headers);
+    let byContentType = this.#headStarts.get(request.path);
+    if (byContentType === undefined) this.#headStarts.set(request.path, (byContentType = new Map()));
+    let start = byContentType.get(request.contentType);
+    if (start === undefined) {
+      start = this.#buildHeadStart(request.path, request.contentType, undefined);
+      byContentType.set(request.contentType, start);
+    }
+    return start;
+  }
+
+  #buildHeadStart(path: string, contentType: string, extraHeaders: Readonly<Record<string, string>> | undefined): string | null {
+    let head = `POST ${this.#pathPrefix}${path} HTTP/1.1\r\nhost: ${this.#host}\r\n`;
+    const headers = this.#options.headersFor(contentType, extraHeaders);
     for (const name in headers) {
       const value = headers[name]!;
-      const lower = name.toLowerCase();
-      // Framing is ours to set; the rest are the caller's.
-      if (lower === "content-length" || lower === "host" || lower === "connection" || lower === "transfer-encoding") continue;
-      if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) return undefined;
+      if (OURS_TO_SET.has(name.toLowerCase())) continue;
+      if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) return null;
       head += `${name}: ${value}\r\n`;
     }
-    return `${head}content-length: ${bodyBytes}\r\n\r\n`;
+    return head;
   }
 
   #dispatch(exchange: Exchange): void {

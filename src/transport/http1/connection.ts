@@ -26,11 +26,8 @@ export type ExchangeOutcome =
     };
 
 export interface Exchange {
-  /** The request's head (request line and headers, ending in an empty line), ASCII or Latin-1. */
-  readonly head: string;
-  readonly body: string | Uint8Array;
-  /** Whether `head` is plain ASCII, so that head and a string body go out as one UTF-8 write. */
-  readonly asciiHead: boolean;
+  /** The request's bytes, head and body, in the order they go out (written again as they are on a fresh connection). */
+  readonly wire: readonly Uint8Array[];
   readonly done: (outcome: ExchangeOutcome) => void;
 }
 
@@ -109,13 +106,12 @@ export class Connection {
     socket.ref();
     // Silence for this long, from connecting to the answer's last byte, ends the try.
     socket.setTimeout(this.#timeoutMs);
-    const { head, body } = exchange;
-    if (typeof body === "string" && exchange.asciiHead) {
-      socket.write(head + body);
+    const { wire } = exchange;
+    if (wire.length === 1) {
+      socket.write(wire[0]!);
     } else {
       socket.cork();
-      socket.write(head, "latin1");
-      socket.write(body);
+      for (const chunk of wire) socket.write(chunk);
       socket.uncork();
     }
   }
