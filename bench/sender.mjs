@@ -380,5 +380,12 @@ export function headline(data) {
       });
     lines.push(`App thread busy at ${server.label} evenly paced, ours ÷ official (target ≤ 0.80×): ${parts.join(", ")}.`);
   }
+  const warm = data.steady;
+  if (warm?.oursImport && data.steadyFloor) {
+    const others = [["oursOtlpImport", "otlp"], ["officialImport", "official register"]].filter(([k]) => warm[k]).map(([k, label]) => `${label} ${fmt(warm[k].totalUs.median, 1)}`);
+    lines.push(
+      `Whole-process CPU per span, warm (manual spans at ${fmt(STEADY_RATE, 0)}/s): events ${fmt(warm.oursImport.totalUs.median, 1)} µs, ${fmt(warm.oursImport.totalUs.median / data.steadyFloor.cpuUsPerRequest, 2)}× the HTTP client's floor at that pace (target ≤ 1.5×); ${others.join(", ")} µs.`,
+    );
+  }
   return lines;
 }
