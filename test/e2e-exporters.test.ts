@@ -1,6 +1,8 @@
 // End to end: an extra OTLP exporter beside AxonPush (OTEL_TRACES_EXPORTER /
 // an OTLP endpoint). The local receiver takes both POST /event and OTLP
 // POST /v1/traces, so one run shows every span reaching both backends.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { axonpushEnv, killAllFixtures, runFixture, TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
@@ -74,6 +76,60 @@ describe("multiple exporters", () => {
     const asked = await runFixture({ script: "fixtures/cjs-http/app.cjs", nodeArgs: ["--require", "axonpush-otel/register"], env: { ...env, OTEL_METRICS_EXPORTER: "otlp" } });
     await fetch(`http://127.0.0.1:${asked.port}/outer`);
     await expect.poll(() => otherSignals().length, { timeout: 10_000 }).toBeGreaterThan(0);
+  });
+
+  it("leaves out the metrics-only runtime-node without a metrics exporter, and keeps it (its metrics exported) with one", async () => {
+    const startedLine = (stderr: string) => {
+      const line = stderr.split("\n").find((l) => l.startsWith("axonpush-otel: started "));
+      return JSON.parse(line!.slice("axonpush-otel: started ".length)) as { instrumentations: string[]; notNeeded?: Record<string, string> };
+    };
+    const env = axonpushEnv(receiver.url, { AXONPUSH_DEBUG: "true", OTEL_METRIC_EXPORT_INTERVAL: "200" });
+
+    const quiet = await runFixture({ script: "fixtures/cjs-http/app.cjs", nodeArgs: ["--import", "axonpush-otel/register"], env });
+    await fetch(`http://127.0.0.1:${quiet.port}/outer`);
+    await waitForTrace(receiver, (s) => s.attributes["url.path"] === "/outer", 3);
+    const withoutMetrics = startedLine(quiet.stderr());
+    expect(withoutMetrics.instrumentations).toContain("http");
+    expect(withoutMetrics.instrumentations).not.toContain("runtime-node");
+    expect(withoutMetrics.instrumentations).not.toContain("aws-lambda");
+    expect(withoutMetrics.notNeeded).toEqual({
+      "runtime-node": "records metrics only, and OTEL_METRICS_EXPORTER names no exporter",
+      "aws-lambda": "not running in AWS Lambda (no LAMBDA_TASK_ROOT and _HANDLER)",
+    });
+    await quiet.kill();
+    receiver.reset();
+
+    // With a metrics exporter it runs, and its event-loop metrics come out.
+    const metricBodies: string[] = [];
+    const collector = http.createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+      req.on("end", () => {
+        metricBodies.push(body);
+        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
+    try {
+      const metricsEnv = {
+        ...env,
+        OTEL_METRICS_EXPORTER: "otlp",
+        OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: "http/json",
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}/v1/metrics`,
+        OTEL_METRIC_EXPORT_TIMEOUT: "150",
+      };
+      const metered = await runFixture({ script: "fixtures/cjs-http/app.cjs", nodeArgs: ["--import", "axonpush-otel/register"], env: metricsEnv });
+      const withMetrics = startedLine(metered.stderr());
+      expect(withMetrics.instrumentations).toContain("runtime-node");
+      expect(withMetrics.notNeeded).toEqual({ "aws-lambda": "not running in AWS Lambda (no LAMBDA_TASK_ROOT and _HANDLER)" });
+      await expect.poll(() => metricBodies.some((body) => body.includes('"nodejs.eventloop.utilization"')), { timeout: 10_000 }).toBe(true);
+      // Still every span to AxonPush.
+      await fetch(`http://127.0.0.1:${metered.port}/outer`);
+      expectWholeTree(await waitForTrace(receiver, (s) => s.attributes["url.path"] === "/outer", 3));
+    } finally {
+      collector.closeAllConnections();
+      collector.close();
+    }
   });
 
   it("OTEL_LOGS_EXPORTER=otlp sends each log record to the OTLP endpoint too, beside the app.log events", async () => {

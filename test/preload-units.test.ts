@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../src/config/resolve.js";
 import type { AxonPushOtelConfig, Env } from "../src/config/types.js";
 import { inertReason, isPackageManager } from "../src/preload/guards.js";
-import { chooseInstrumentations } from "../src/preload/instrumentations.js";
+import { chooseInstrumentations, instrumentationsToStart } from "../src/preload/instrumentations.js";
+import { notNeededHere } from "../src/preload/not-needed.js";
 import { AUTO_INSTRUMENTATIONS } from "../src/preload/instrumentation-names.js";
 import { nameRouteSpans } from "../src/preload/frameworks/index.js";
 import { buildPropagator } from "../src/preload/propagators.js";
@@ -98,6 +99,34 @@ describe("instrumentations", () => {
   it("OTEL_NODE_DISABLED_INSTRUMENTATIONS removes from either list; unknown names are returned for a warning", () => {
     const choice = chooseInstrumentations(configOf({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: "http,pg,mystery", OTEL_NODE_DISABLED_INSTRUMENTATIONS: "pg,ghost" }));
     expect(choice).toEqual({ enabled: ["http"], unknown: ["mystery", "ghost"] });
+  });
+});
+
+describe("instrumentations that could do nothing here", () => {
+  const enabled = ["http", "runtime-node", "host-metrics", "aws-lambda", "undici"];
+
+  it("leaves out the metrics-only ones unless OTEL_METRICS_EXPORTER names an exporter, and aws-lambda outside Lambda", () => {
+    expect(Object.keys(notNeededHere(enabled, {}))).toEqual(["runtime-node", "host-metrics", "aws-lambda"]);
+    expect(Object.keys(notNeededHere(enabled, { OTEL_METRICS_EXPORTER: "none" }))).toEqual(["runtime-node", "host-metrics", "aws-lambda"]);
+    expect(Object.keys(notNeededHere(enabled, { OTEL_METRICS_EXPORTER: " " }))).toEqual(["runtime-node", "host-metrics", "aws-lambda"]);
+    for (const exporter of ["otlp", "console", "none, prometheus", "OTLP"]) {
+      expect(Object.keys(notNeededHere(enabled, { OTEL_METRICS_EXPORTER: exporter })), exporter).toEqual(["aws-lambda"]);
+    }
+  });
+
+  it("keeps aws-lambda in Lambda (both of the runtime's variables), never what is not enabled", () => {
+    expect(notNeededHere(enabled, { LAMBDA_TASK_ROOT: "/var/task", _HANDLER: "index.handler", OTEL_METRICS_EXPORTER: "otlp" })).toEqual({});
+    expect(Object.keys(notNeededHere(enabled, { LAMBDA_TASK_ROOT: "/var/task" }))).toContain("aws-lambda");
+    expect(Object.keys(notNeededHere(enabled, { _HANDLER: "index.handler" }))).toContain("aws-lambda");
+    expect(notNeededHere(["http", "pg"], {})).toEqual({});
+  });
+
+  it("takes them out of what starts, whatever chose them", () => {
+    const started = instrumentationsToStart(configOf({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: "http,runtime-node" }), {});
+    expect(started.enabled).toEqual(["http"]);
+    expect(Object.keys(started.notNeeded)).toEqual(["runtime-node"]);
+    expect(instrumentationsToStart(configOf({}), { OTEL_METRICS_EXPORTER: "otlp" }).enabled).toContain("runtime-node");
+    expect(instrumentationsToStart(configOf({}), {}).enabled).not.toContain("runtime-node");
   });
 });
 

@@ -4,7 +4,8 @@
  * src/preload/frameworks adds for framework spans, filtered by OTEL_NODE_ENABLED_INSTRUMENTATIONS /
  * OTEL_NODE_DISABLED_INSTRUMENTATIONS as read from our merged environment,
  * and with what src/preload/noise leaves out (health checks, dns/net spans
- * without a parent).
+ * without a parent); those that could do nothing here are left out
+ * (src/preload/not-needed.ts).
  * Constructing an instrumentation patches modules, so nothing calls this
  * unless tracing will really happen. Each one is required and constructed
  * only when a module it patches is first loaded (src/preload/lazy).
@@ -16,6 +17,7 @@ import { KNOWN_INSTRUMENTATIONS, LOG_LIBRARIES, OFF_BY_DEFAULT } from "./instrum
 import { companionsOf, frameworkConfigOf } from "./frameworks/index.js";
 import { startLazyInstrumentations } from "./lazy/index.js";
 import { createNoiseFilter } from "./noise/index.js";
+import { notNeededHere } from "./not-needed.js";
 
 export interface InstrumentationChoice {
   enabled: string[];
@@ -42,8 +44,18 @@ export interface CreateInstrumentationsOptions {
   sendLogRecords: boolean;
 }
 
+/** The instrumentations to start here: those chosen, less those that could do nothing in this process. */
+export function instrumentationsToStart(
+  config: Pick<AxonPushOtelConfig, "enabledInstrumentations" | "disabledInstrumentations">,
+  env: NodeJS.ProcessEnv = process.env,
+): InstrumentationChoice & { notNeeded: Record<string, string> } {
+  const choice = chooseInstrumentations(config);
+  const notNeeded = notNeededHere(choice.enabled, env);
+  return { ...choice, enabled: choice.enabled.filter((name) => !(name in notNeeded)), notNeeded };
+}
+
 export function createInstrumentations(config: AxonPushOtelConfig, options: CreateInstrumentationsOptions): Instrumentation[] {
-  const { enabled, unknown } = chooseInstrumentations(config);
+  const { enabled, unknown } = instrumentationsToStart(config);
   if (unknown.length > 0) {
     options.report(
       `OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS must name known instrumentations ` +

@@ -11,7 +11,7 @@ import { DEFAULT_MAX_PENDING_SPANS, PendingSpanProcessor } from "../exit/index.j
 import { missingRequired } from "../config/resolve.js";
 import type { AxonPushOtelConfig } from "../config/types.js";
 import type { Reporter } from "../config/report.js";
-import { chooseInstrumentations, createInstrumentations } from "./instrumentations.js";
+import { createInstrumentations, instrumentationsToStart } from "./instrumentations.js";
 import { buildPropagator } from "./propagators.js";
 import { buildDetectors, buildResource } from "./resource.js";
 import { buildSampler } from "./sampler.js";
@@ -69,7 +69,8 @@ export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, r
   state.instrumentations = instrumentations;
 
   if (config.debug) {
-    report(formatStartupLine(config, PACKAGE_VERSION, chooseInstrumentations(config).enabled, state.esmHooks ?? "none"));
+    const { enabled, notNeeded } = instrumentationsToStart(config);
+    report(formatStartupLine(config, PACKAGE_VERSION, enabled, state.esmHooks ?? "none", notNeeded));
   }
 }
 

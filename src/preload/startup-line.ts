@@ -38,6 +38,7 @@ export function formatStartupLine(
   packageVersion: string,
   instrumentations: readonly string[],
   esmHooks?: EsmHookKind | "none",
+  notNeeded?: Readonly<Record<string, string>>,
 ): string {
   const fields: Record<string, unknown> = { version: packageVersion };
   for (const key of SHOWN) {
@@ -50,6 +51,8 @@ export function formatStartupLine(
   const { toAxonPush, captureConsole, queueSize, extraExporters } = config.logs;
   fields.logs = { toAxonPush, captureConsole, queueSize, ...(extraExporters.length > 0 ? { extraExporters } : {}) };
   fields.instrumentations = instrumentations;
+  // Enabled, but left out because they could do nothing here (src/preload/not-needed.ts), each with why.
+  if (notNeeded && Object.keys(notNeeded).length > 0) fields.notNeeded = notNeeded;
   if (esmHooks !== undefined) fields.esmHooks = esmHooks;
   return `started ${JSON.stringify(fields)}`;
 }
