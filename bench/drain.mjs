@@ -106,7 +106,7 @@ function render(ctx, data) {
   const label = { ours: "ours → minimal sink", oursOtlp: "ours, AXONPUSH_TRANSPORT=otlp → minimal sink", otlp: "official OTLP exporter", noop: "no-op exporter" };
   const out = [];
   out.push(
-    `The exporter worker of section 3 at ${data.rate} spans/s for ${data.phaseMs} ms (then flushed), under \`node --cpu-prof --cpu-prof-interval 250\`; one run each. "busy" = sampled CPU time that was not idle, whole process (including start-up and the flush); µs per span = busy / spans produced.`,
+    `The exporter worker of section 3 at ${data.rate} spans/s for ${data.phaseMs} ms (then flushed), under \`node --cpu-prof --cpu-prof-interval 250\`; one run each. "busy" = sampled CPU time that was not idle on the process's main thread (including start-up and the flush); µs per span = busy / spans produced. \`--cpu-prof\` profiles the main thread only, and our sender thread runs without the app's flags: since the sender thread (2026-12-05) ours is its app-thread share alone, and the sending is not in these figures. Section 10 counts every thread.`,
   );
   if (!data.oursReady) out.push(`\n**Ours: not measured** — dist/index.js did not export \`AxonPushSpanExporter\`.`);
   const kinds = Object.keys(data.results);
