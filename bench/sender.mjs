@@ -189,17 +189,18 @@ async function measureSteady(ctx, variant, rate, warmS, measureS) {
     const end = threadCpuMs(child.pid);
     const spans = rate * measureS;
     const perSpan = (ms) => (ms * 1000) / spans;
-    const [mainTid, ...others] = Object.keys(end).sort((a, b) => Number(a) - Number(b));
     const used = (tid) => end[tid] - (start[tid] ?? 0);
-    const busiest = others.reduce((top, tid) => (used(tid) > used(top ?? tid) ? tid : (top ?? tid)), undefined);
+    // The main thread's id is the process's; of the others, the one that used the most CPU.
+    const main = used(String(child.pid));
+    const busiest = Math.max(0, ...Object.keys(end).filter((tid) => tid !== String(child.pid)).map(used));
     const total = Object.keys(end).reduce((sum, tid) => sum + used(tid), 0);
     const done = await waitFor(emitted, 10_000);
     await flushAndStop(ctx, child);
     return {
       totalUs: perSpan(total),
-      mainUs: perSpan(used(mainTid)),
-      busiestUs: busiest === undefined ? 0 : perSpan(used(busiest)),
-      restUs: perSpan(total - used(mainTid) - (busiest === undefined ? 0 : used(busiest))),
+      mainUs: perSpan(main),
+      busiestUs: perSpan(busiest),
+      restUs: perSpan(total - main - busiest),
       delivered: done?.ended ? (spansAtSinks(ctx) - before) / done.ended : NaN,
     };
   } finally {

@@ -44,18 +44,21 @@ export interface CreateInstrumentationsOptions {
   sendLogRecords: boolean;
 }
 
+export type InstrumentationsToStart = InstrumentationChoice & { notNeeded: Record<string, string> };
+
 /** The instrumentations to start here: those chosen, less those that could do nothing in this process. */
 export function instrumentationsToStart(
   config: Pick<AxonPushOtelConfig, "enabledInstrumentations" | "disabledInstrumentations">,
   env: NodeJS.ProcessEnv = process.env,
-): InstrumentationChoice & { notNeeded: Record<string, string> } {
+): InstrumentationsToStart {
   const choice = chooseInstrumentations(config);
   const notNeeded = notNeededHere(choice.enabled, env);
   return { ...choice, enabled: choice.enabled.filter((name) => !(name in notNeeded)), notNeeded };
 }
 
-export function createInstrumentations(config: AxonPushOtelConfig, options: CreateInstrumentationsOptions): Instrumentation[] {
-  const { enabled, unknown } = instrumentationsToStart(config);
+/** `choice`: `instrumentationsToStart(config)`. */
+export function createInstrumentations(config: AxonPushOtelConfig, choice: InstrumentationsToStart, options: CreateInstrumentationsOptions): Instrumentation[] {
+  const { enabled, unknown } = choice;
   if (unknown.length > 0) {
     options.report(
       `OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS must name known instrumentations ` +

@@ -12,6 +12,7 @@ import { missingRequired } from "../config/resolve.js";
 import type { AxonPushOtelConfig } from "../config/types.js";
 import type { Reporter } from "../config/report.js";
 import { createInstrumentations, instrumentationsToStart } from "./instrumentations.js";
+import { metricsExported } from "./not-needed.js";
 import { buildPropagator } from "./propagators.js";
 import { buildDetectors, buildResource } from "./resource.js";
 import { buildSampler } from "./sampler.js";
@@ -28,15 +29,6 @@ function createAxonPushExporter(config: AxonPushOtelConfig): AxonPushSpanExporte
   return new AxonPushSpanExporter(exporterOptionsFor(config, clientFor(config)), { debug: config.debug });
 }
 
-/**
- * Metrics are exported only when OTEL_METRICS_EXPORTER asks (NodeSDK's
- * default would be an OTLP exporter posting to a localhost collector nobody
- * runs). NodeSDK reads it from process.env itself, so that is where we look
- * too. Log records go to AxonPush by default and to what OTEL_LOGS_EXPORTER
- * adds (log-processors.ts): NodeSDK gets the processors, never its default.
- */
-const signalRequested = (name: string) => Boolean(process.env[name]?.trim());
-
 export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, report: Reporter): void {
   const exporter = createAxonPushExporter(config);
   // The batch processor holds up to its queue size, plus one batch it has taken out but not yet handed
@@ -44,7 +36,8 @@ export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, r
   const pendingSpans = exporter ? new PendingSpanProcessor({ maxSpans: 2 * (config.batchProcessor.maxQueueSize ?? DEFAULT_MAX_PENDING_SPANS) + 1 }) : undefined;
   const logProcessors = buildLogRecordProcessors(config, exporter);
   const sendLogRecords = logProcessors.processors.length > 0;
-  const instrumentations = createInstrumentations(config, { report, sendLogRecords });
+  const choice = instrumentationsToStart(config);
+  const instrumentations = createInstrumentations(config, choice, { report, sendLogRecords });
   const { NodeSDK } = requireLazily("@opentelemetry/sdk-node") as typeof SdkNode;
   const sdk = new NodeSDK({
     serviceName: config.serviceName,
@@ -54,7 +47,10 @@ export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, r
     instrumentations,
     sampler: buildSampler(config.sampler),
     textMapPropagator: buildPropagator(config.propagators),
-    ...(signalRequested("OTEL_METRICS_EXPORTER") ? {} : { metricReaders: [] }),
+    // Metrics only when OTEL_METRICS_EXPORTER names an exporter (NodeSDK's default would be an OTLP exporter
+    // posting to a localhost collector nobody runs). Log records go to AxonPush by default and to what
+    // OTEL_LOGS_EXPORTER adds (log-processors.ts): NodeSDK gets the processors, never its default.
+    ...(metricsExported(process.env) ? {} : { metricReaders: [] }),
     logRecordProcessors: logProcessors.processors,
   });
   sdk.start();
@@ -69,8 +65,7 @@ export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, r
   state.instrumentations = instrumentations;
 
   if (config.debug) {
-    const { enabled, notNeeded } = instrumentationsToStart(config);
-    report(formatStartupLine(config, PACKAGE_VERSION, enabled, state.esmHooks ?? "none", notNeeded));
+    report(formatStartupLine(config, PACKAGE_VERSION, choice.enabled, state.esmHooks ?? "none", choice.notNeeded));
   }
 }
 
