@@ -14,7 +14,7 @@
 import { trace } from "@opentelemetry/api";
 import { logger } from "./diag.js";
 import { flushWithDeadline } from "./exit/flush.js";
-import { flushableProvider } from "./exit/provider.js";
+import { flushableProvider, otherSignalProviders } from "./exit/provider.js";
 import { markHandlerWrapped } from "./exit/serverless-advice.js";
 import { flushEverySenderLane } from "./sender/sender-lane.js";
 
@@ -69,7 +69,7 @@ async function flushGlobalProvider(timeoutMs: number): Promise<void> {
   // The provider's processors hand their spans to the sender; then every exporter of ours waits for delivery
   // (an AxonPushSpanExporter on a plain BatchSpanProcessor would otherwise be left sending).
   const senders = { forceFlush: flushEverySenderLane };
-  const outcome = await flushWithDeadline({ provider, exporter: senders }, { timeoutMs, keepAlive: false });
+  const outcome = await flushWithDeadline({ provider, exporter: senders, alongside: otherSignalProviders() }, { timeoutMs, keepAlive: false });
   if (outcome !== "flushed") logger.debug(`flushAfterInvocation: flush ${outcome} (timeout ${timeoutMs} ms)`);
 }
 

@@ -5,7 +5,8 @@
  * the very same error).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { trace } from "@opentelemetry/api";
+import { metrics, trace } from "@opentelemetry/api";
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { AxonPushClient, AxonPushSpanExporter, flushAfterInvocation, startLocalReceiver } from "../src/index.js";
 import {
@@ -57,6 +58,25 @@ describe("flushAfterInvocation", () => {
     });
     await expect(wrapped()).rejects.toBe(failure);
     expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(["failing-invocation"]);
+  });
+
+  it("exports the invocation's metrics too when a MeterProvider is registered (its reader's interval is a minute)", async () => {
+    provider = registerProvider(new InMemorySpanExporter());
+    const metricExporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
+    const meterProvider = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 60_000 })] });
+    metrics.setGlobalMeterProvider(meterProvider);
+    try {
+      const wrapped = flushAfterInvocation(async () => {
+        metrics.getMeter("lambda").createCounter("orders.placed").add(2);
+        return "ok";
+      });
+      await expect(wrapped()).resolves.toBe("ok");
+      const names = metricExporter.getMetrics().flatMap((batch) => batch.scopeMetrics.flatMap((scope) => scope.metrics.map((metric) => metric.descriptor.name)));
+      expect(names).toEqual(["orders.placed"]);
+    } finally {
+      metrics.disable();
+      await meterProvider.shutdown();
+    }
   });
 
   it("accepts a handler that returns a plain value", async () => {

@@ -12,7 +12,7 @@
 import { logger } from "../diag.js";
 import { deliverAtExit } from "./exit-delivery.js";
 import { flushWithDeadline, type FlushOutcome } from "./flush.js";
-import { flushableProvider } from "./provider.js";
+import { flushableProvider, otherSignalProviders } from "./provider.js";
 import type { ExitState } from "./types.js";
 
 export class ExitCoordinator {
@@ -117,8 +117,9 @@ export class ExitCoordinator {
 
   private flush(timeoutMs: number, keepAlive: boolean): Promise<FlushOutcome> {
     return flushWithDeadline(
-      { provider: flushableProvider(this.state.tracerProvider), exporter: this.state.exporter },
+      { provider: flushableProvider(this.state.tracerProvider), exporter: this.state.exporter, alongside: otherSignalProviders() },
       { timeoutMs, keepAlive },
     );
   }
 }
+

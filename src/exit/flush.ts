@@ -2,7 +2,8 @@
  * The asynchronous flush used while the event loop still runs (a signal,
  * `beforeExit`, the end of a serverless invocation): everything the
  * processors hold goes to the exporters, then the AxonPush exporter's own
- * queue drains, all within one deadline. Never rejects.
+ * queue drains, and meanwhile the other signals' providers (metrics) flush
+ * too, all within one deadline. Never rejects.
  */
 import type { ExitExporter, FlushableProvider } from "./types.js";
 import { logger } from "../diag.js";
@@ -12,6 +13,11 @@ export type FlushOutcome = "flushed" | "timed-out" | "failed";
 export interface FlushTargets {
   provider?: FlushableProvider;
   exporter?: Pick<ExitExporter, "forceFlush">;
+  /**
+   * Providers of other signals (the MeterProvider when OTEL_METRICS_EXPORTER asks for metrics), flushed at the same
+   * time as the spans: their periodic reader would otherwise lose the last interval when the process ends.
+   */
+  alongside?: readonly FlushableProvider[];
 }
 
 export interface FlushOptions {
@@ -38,15 +44,19 @@ export async function flushWithDeadline(targets: FlushTargets, options: FlushOpt
 }
 
 async function drain(targets: FlushTargets, timeoutMs: number): Promise<FlushOutcome> {
-  try {
-    // The provider first: its batch processors hand their buffers to the
-    // exporters. Its own timeout matches ours so its timers end with us.
-    if (targets.provider) await targets.provider.forceFlush({ timeoutMillis: Math.max(1, timeoutMs) });
-    // Then whatever the AxonPush exporter still has queued or in flight.
-    if (targets.exporter) await targets.exporter.forceFlush();
-    return "flushed";
-  } catch (error) {
-    logger.debug(`exit: flush failed: ${error instanceof Error ? error.message : String(error)}`);
-    return "failed";
-  }
+  // Each provider's own timeout matches ours, so its timers end with us.
+  const options = { timeoutMillis: Math.max(1, timeoutMs) };
+  const outcomes = await Promise.allSettled([drainSpans(targets, options), ...(targets.alongside ?? []).map((provider) => provider.forceFlush(options))]);
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  if (!failure) return "flushed";
+  const error: unknown = failure.reason;
+  logger.debug(`exit: flush failed: ${error instanceof Error ? error.message : String(error)}`);
+  return "failed";
+}
+
+async function drainSpans(targets: FlushTargets, options: { timeoutMillis: number }): Promise<void> {
+  // The provider first: its batch processors hand their buffers to the exporters.
+  if (targets.provider) await targets.provider.forceFlush(options);
+  // Then whatever the AxonPush exporter still has queued or in flight.
+  if (targets.exporter) await targets.exporter.forceFlush();
 }

@@ -3,6 +3,8 @@
  * preload's state) gives: the API hands out a ProxyTracerProvider whose
  * delegate is the SDK's provider, and only the latter has `forceFlush`.
  */
+import { metrics } from "@opentelemetry/api";
+import { logs } from "@opentelemetry/api-logs";
 import type { FlushableProvider } from "./types.js";
 
 interface MaybeProxy {
@@ -21,4 +23,15 @@ export function flushableProvider(provider: unknown): FlushableProvider | undefi
     current = next;
   }
   return undefined;
+}
+
+/**
+ * The other signals' providers to flush beside the spans, those registered globally that can flush (the APIs'
+ * no-op ones cannot). The MeterProvider (NodeSDK registers one only when OTEL_METRICS_EXPORTER names an exporter):
+ * its periodic reader would otherwise lose the last interval when the process ends or the instance is frozen. The
+ * LoggerProvider: a batch processor OTEL_LOGS_EXPORTER added holds up to a second of records.
+ */
+export function otherSignalProviders(): FlushableProvider[] {
+  const providers = [flushableProvider(metrics.getMeterProvider()), flushableProvider(logs.getLoggerProvider())];
+  return providers.filter((provider): provider is FlushableProvider => provider !== undefined);
 }
