@@ -13,6 +13,7 @@ import type { AxonPushOtelConfig } from "../config/types.js";
 import type { Reporter } from "../config/report.js";
 import { createInstrumentations, instrumentationsToStart } from "./instrumentations.js";
 import { metricsExported } from "./not-needed.js";
+import { connectLambdaFlush } from "./lambda-flush.js";
 import { buildPropagator } from "./propagators.js";
 import { buildDetectors, buildResource } from "./resource.js";
 import { buildSampler } from "./sampler.js";
@@ -54,6 +55,7 @@ export function startSdk(config: AxonPushOtelConfig, state: AxonPushOtelState, r
     logRecordProcessors: logProcessors.processors,
   });
   sdk.start();
+  connectLambdaFlush(instrumentations);
   // After start: the console capture and the crash record emit through the LoggerProvider it registered.
   if (logProcessors.axonpush) startLogCapture(logProcessors.axonpush, { captureConsole: config.logs.captureConsole });
 

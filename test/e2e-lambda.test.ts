@@ -1,0 +1,53 @@
+/**
+ * AWS Lambda with zero code: the preload's aws-lambda instrumentation wraps the handler and, before each invocation's
+ * result goes back to the runtime, flushes the spans to AxonPush. fixtures/lambda-runtime/runtime.mjs loads a handler
+ * as Lambda's runtime does and stops the whole process (SIGSTOP) the moment an invocation's promise settles, as
+ * Lambda freezes the sandbox: whatever is not at the receiver then would wait for the next thaw, or be lost with
+ * the sandbox. The batch processor's delay is a minute, so only that flush can have delivered.
+ */
+import fs from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { axonpushEnv, killAllFixtures, runFixture, REPO_ROOT, type FixtureRun } from "./helpers/fixture-process.js";
+import { useSuiteReceiver } from "./helpers/suite-receiver.js";
+import { TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
+
+const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT });
+afterEach(killAllFixtures);
+
+async function frozen(run: FixtureRun, invocation: number): Promise<void> {
+  await expect.poll(() => run.stdout().includes(`INVOKED ${invocation} `), { timeout: 20_000 }).toBe(true);
+  const state = () => fs.readFileSync(`/proc/${run.child.pid}/stat`, "utf8").split(") ")[1]!.split(" ")[0];
+  await expect.poll(state, { timeout: 5_000 }).toBe("T");
+}
+
+function lambdaEnv(handler: string, executionEnv: string): Record<string, string> {
+  return axonpushEnv(receiver.url, {
+    LAMBDA_TASK_ROOT: `${REPO_ROOT}/fixtures/lambda-runtime/task`,
+    _HANDLER: handler,
+    AWS_LAMBDA_FUNCTION_NAME: "orders-fn",
+    AWS_EXECUTION_ENV: executionEnv,
+    OTEL_BSP_SCHEDULE_DELAY: "60000",
+  });
+}
+
+describe.each([
+  { module: "an ES module handler", handler: "orders.handler", executionEnv: "AWS_Lambda_nodejs24.x" },
+  { module: "a CommonJS handler", handler: "orders-cjs.handler", executionEnv: "AWS_Lambda_nodejs22.x" },
+])("AWS Lambda, $module", ({ handler, executionEnv }) => {
+  it("every invocation's spans are at the receiver when the sandbox freezes", async () => {
+    const run = await runFixture({ script: "fixtures/lambda-runtime/runtime.mjs", nodeArgs: ["--import", "axonpush-otel/register"], env: lambdaEnv(handler, executionEnv), waitForReady: false });
+    for (const invocation of [1, 2]) {
+      await frozen(run, invocation);
+      const spans = receiver.spans();
+      expect(spans.map((span) => span.name).sort(), run.stderr()).toEqual(Array.from({ length: invocation }, () => ["load order", "orders-fn"]).flat().sort());
+      const invocationSpans = spans.filter((span) => span.name === "orders-fn");
+      for (const span of invocationSpans) {
+        expect(span.kind).toBe("SERVER");
+        expect(spans.some((child) => child.name === "load order" && child.parentSpanId === span.spanId && child.traceId === span.traceId)).toBe(true);
+      }
+      run.child.kill("SIGCONT");
+    }
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(run.stdout()).toContain(`INVOKED 2 {"statusCode":200,"orderId":2}`);
+  });
+});
