@@ -3,7 +3,8 @@
  * result goes back to the runtime, flushes the spans to AxonPush. fixtures/lambda-runtime/runtime.mjs loads a handler
  * as Lambda's runtime does and stops the whole process (SIGSTOP) the moment an invocation's promise settles, as
  * Lambda freezes the sandbox: whatever is not at the receiver then would wait for the next thaw, or be lost with
- * the sandbox. The batch processor's delay is a minute, so only that flush can have delivered.
+ * the sandbox. The batch processor's delay is a minute, so only that flush can have delivered. The handler's log
+ * record travels with the spans.
  */
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -45,6 +46,10 @@ describe.each([
         expect(span.kind).toBe("SERVER");
         expect(spans.some((child) => child.name === "load order" && child.parentSpanId === span.spanId && child.traceId === span.traceId)).toBe(true);
       }
+      // The handler's log record (an app.log event, through the same sender) is there too, in the invocation's trace.
+      const logs = receiver.logs();
+      expect(logs.map((log) => log.body).sort()).toEqual(Array.from({ length: invocation }, (_, i) => `order ${i + 1} loaded`));
+      for (const log of logs) expect(invocationSpans.map((span) => span.traceId)).toContain(log.traceId);
       run.child.kill("SIGCONT");
     }
     expect(await run.exited).toEqual({ code: 0, signal: null });
