@@ -21,22 +21,28 @@ async function frozen(run: FixtureRun, invocation: number): Promise<void> {
   await expect.poll(state, { timeout: 5_000 }).toBe("T");
 }
 
-function lambdaEnv(handler: string, executionEnv: string): Record<string, string> {
+function lambdaEnv(handler: string, executionEnv: string, memoryMb: string): Record<string, string> {
   return axonpushEnv(receiver.url, {
     LAMBDA_TASK_ROOT: `${REPO_ROOT}/fixtures/lambda-runtime/task`,
     _HANDLER: handler,
     AWS_LAMBDA_FUNCTION_NAME: "orders-fn",
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: memoryMb,
     AWS_EXECUTION_ENV: executionEnv,
     OTEL_BSP_SCHEDULE_DELAY: "60000",
+    AXONPUSH_DEBUG: "true",
   });
 }
 
+const NO_THREAD = /no sender thread \(the Lambda function's memory \(AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128\) leaves [\d,]+ MiB above the [\d,]+ MiB the process uses, and a thread is started with 256 MiB of room\); sending on the app's thread/;
+
 describe.each([
-  { module: "an ES module handler", handler: "orders.handler", executionEnv: "AWS_Lambda_nodejs24.x" },
-  { module: "a CommonJS handler", handler: "orders-cjs.handler", executionEnv: "AWS_Lambda_nodejs22.x" },
-])("AWS Lambda, $module", ({ handler, executionEnv }) => {
-  it("every invocation's spans are at the receiver when the sandbox freezes", async () => {
-    const run = await runFixture({ script: "fixtures/lambda-runtime/runtime.mjs", nodeArgs: ["--import", "axonpush-otel/register"], env: lambdaEnv(handler, executionEnv), waitForReady: false });
+  { module: "an ES module handler", handler: "orders.handler", executionEnv: "AWS_Lambda_nodejs24.x", memoryMb: "1024", sender: "the sender thread" },
+  { module: "a CommonJS handler", handler: "orders-cjs.handler", executionEnv: "AWS_Lambda_nodejs22.x", memoryMb: "1024", sender: "the sender thread" },
+  // A 128 MB function (Lambda's default) has no room for a second isolate: the spans go from the app's thread.
+  { module: "an ES module handler in a 128 MB function", handler: "orders.handler", executionEnv: "AWS_Lambda_nodejs24.x", memoryMb: "128", sender: "the app's thread" },
+])("AWS Lambda, $module", ({ handler, executionEnv, memoryMb, sender }) => {
+  it(`every invocation's spans are at the receiver when the sandbox freezes, sent by ${sender}`, async () => {
+    const run = await runFixture({ script: "fixtures/lambda-runtime/runtime.mjs", nodeArgs: ["--import", "axonpush-otel/register"], env: lambdaEnv(handler, executionEnv, memoryMb), waitForReady: false });
     for (const invocation of [1, 2]) {
       await frozen(run, invocation);
       const spans = receiver.spans();
@@ -53,6 +59,8 @@ describe.each([
       run.child.kill("SIGCONT");
     }
     expect(await run.exited).toEqual({ code: 0, signal: null });
+    if (memoryMb === "128") expect(run.stderr()).toMatch(NO_THREAD);
+    else expect(run.stderr()).not.toContain("no sender thread");
     expect(run.stdout()).toContain(`INVOKED 2 {"statusCode":200,"orderId":2}`);
   });
 });

@@ -10,7 +10,8 @@
  *
  * Where it cannot start (the permission model without `--allow-worker`, a
  * runtime without worker threads, a virtual memory limit with no room for a
- * second isolate: address-space.ts) or once it has died, `alive` is false and
+ * second isolate: address-space.ts), should not (a memory limit with little
+ * room left: memory-room.ts) or once it has died, `alive` is false and
  * the exporters send on the app's thread instead (sender-lane.ts).
  *
  * At exit the app's thread posts what is left and blocks in `Atomics.wait`
@@ -21,9 +22,15 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { logger, warnUser } from "../diag.js";
 import { addressSpaceRefusal } from "./address-space.js";
+import { memoryRefusal } from "./memory-room.js";
 import { senderEntryPath } from "./entry-path.js";
 import type { NoticeLevel } from "./delivery-reporter.js";
 import type { FromSender, ToSender } from "./protocol.js";
+
+/** Why no thread may start here: no address space for a second isolate, or too little memory under the limit. */
+function threadRefusal(): string | undefined {
+  return addressSpaceRefusal() ?? memoryRefusal();
+}
 
 /** The least an exit waits for the thread, so that what it could not send is counted and said. */
 const EXIT_REPORT_GRACE_MS = 25;
@@ -71,7 +78,7 @@ export class SenderThread {
   readonly #refusal: () => string | undefined;
 
   /** `refusal`: why no thread may start here (tests give their own). */
-  constructor(entry: string = senderEntryPath(), refusal: () => string | undefined = addressSpaceRefusal) {
+  constructor(entry: string = senderEntryPath(), refusal: () => string | undefined = threadRefusal) {
     this.#entry = entry;
     this.#refusal = refusal;
   }
@@ -103,7 +110,8 @@ export class SenderThread {
     const refusal = this.#refusal();
     if (refusal !== undefined) {
       this.#state = "unavailable";
-      logger.debug(`no sender thread (${refusal}); sending on the app's thread`);
+      // Info, not debug: AXONPUSH_DEBUG shows it on stderr, as it shows the counters.
+      say("info", `no sender thread (${refusal}); sending on the app's thread`, this.#debug, false);
       return false;
     }
     try {
