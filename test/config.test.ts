@@ -115,7 +115,8 @@ describe("service name and version", () => {
   const cases: [string, Env, string][] = [
     ["AXONPUSH_SERVICE_NAME first", { AXONPUSH_SERVICE_NAME: "a", OTEL_SERVICE_NAME: "b", OTEL_RESOURCE_ATTRIBUTES: "service.name=c" }, "a"],
     ["then OTEL_SERVICE_NAME", { OTEL_SERVICE_NAME: "b", OTEL_RESOURCE_ATTRIBUTES: "service.name=c" }, "b"],
-    ["then service.name in OTEL_RESOURCE_ATTRIBUTES", { OTEL_RESOURCE_ATTRIBUTES: "service.name=c" }, "c"],
+    ["then service.name in OTEL_RESOURCE_ATTRIBUTES", { OTEL_RESOURCE_ATTRIBUTES: "service.name=c", AWS_LAMBDA_FUNCTION_NAME: "orders-fn" }, "c"],
+    ["then, in AWS Lambda, the function's name", { AWS_LAMBDA_FUNCTION_NAME: "orders-fn" }, "orders-fn"],
     ["then the app's package.json", {}, "shop-api"],
   ];
   for (const [label, env, expected] of cases) {
@@ -215,6 +216,13 @@ describe("standard OTEL_* variables", () => {
     const { config, lines } = resolveWith({ OTEL_NODE_RESOURCE_DETECTORS: "host,moon" });
     expect(config.resourceDetectors).toEqual(["host"]);
     expect(lines).toEqual([expect.stringMatching(/^OTEL_NODE_RESOURCE_DETECTORS must name detectors from .*, got "moon"; ignoring it\.$/)]);
+  });
+
+  it("in AWS Lambda the defaults add the aws-lambda detector (variables only), and a named list stays as named", () => {
+    const lambda = { AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x" };
+    expect(resolveWith(lambda).config.resourceDetectors).toEqual(["env", "host", "os", "process", "serviceinstance", "container", "aws-lambda"]);
+    expect(resolveWith({ AWS_EXECUTION_ENV: "AWS_ECS_FARGATE" }).config.resourceDetectors).not.toContain("aws-lambda");
+    expect(resolveWith({ ...lambda, OTEL_NODE_RESOURCE_DETECTORS: "env,host" }).config.resourceDetectors).toEqual(["env", "host"]);
   });
 
   it("reads sampler, propagators, BSP settings, resource attributes and instrumentation lists", () => {

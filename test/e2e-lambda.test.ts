@@ -27,9 +27,13 @@ function lambdaEnv(handler: string, executionEnv: string, memoryMb: string): Rec
     _HANDLER: handler,
     AWS_LAMBDA_FUNCTION_NAME: "orders-fn",
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: memoryMb,
+    AWS_LAMBDA_FUNCTION_VERSION: "7",
+    AWS_REGION: "eu-west-1",
     AWS_EXECUTION_ENV: executionEnv,
     OTEL_BSP_SCHEDULE_DELAY: "60000",
     AXONPUSH_DEBUG: "true",
+    // Unset (empty is unset): our default detectors, all local, plus in Lambda the aws-lambda one, which reads variables only.
+    OTEL_NODE_RESOURCE_DETECTORS: "",
   });
 }
 
@@ -50,6 +54,16 @@ describe.each([
       const invocationSpans = spans.filter((span) => span.name === "orders-fn");
       for (const span of invocationSpans) {
         expect(span.kind).toBe("SERVER");
+        // Named after the function (no service name set), described by the aws-lambda detector (reads variables only).
+        expect(span.resource).toMatchObject({
+          "service.name": "orders-fn",
+          "cloud.provider": "aws",
+          "cloud.platform": "aws_lambda",
+          "cloud.region": "eu-west-1",
+          "faas.name": "orders-fn",
+          "faas.version": "7",
+          "faas.max_memory": String(Number(memoryMb) * 1024 * 1024),
+        });
         expect(spans.some((child) => child.name === "load order" && child.parentSpanId === span.spanId && child.traceId === span.traceId)).toBe(true);
       }
       // The handler's log record (an app.log event, through the same sender) is there too, in the invocation's trace.

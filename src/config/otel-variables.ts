@@ -5,15 +5,22 @@
  */
 import { parseChoice, parseHttpUrl, parseInteger, parseKeyValueList, parseList, parseNumberInRange, readRaw, type ParseContext } from "./parsers.js";
 import type { BatchProcessorConfig, ExtraTraceExporter, OtlpProtocol, OtlpTracesConfig, SamplerConfig } from "./types.js";
+import { inAwsLambda } from "./serverless-variables.js";
 
 /** Local detectors only: the cloud ones query metadata addresses and run only when named. */
 export const DEFAULT_RESOURCE_DETECTORS = Object.freeze(["env", "host", "os", "process", "serviceinstance", "container"]);
+/**
+ * Added to the defaults in AWS Lambda: the aws-lambda detector alone (of the `aws` group, whose EC2 detector queries a
+ * metadata address) reads only the runtime's variables: cloud.provider/platform/region, faas.name/version/instance,
+ * faas.max_memory, the log group.
+ */
+export const LAMBDA_RESOURCE_DETECTOR = "aws-lambda";
 export const CLOUD_RESOURCE_DETECTORS = Object.freeze(["alibaba", "aws", "azure", "gcp"]);
 const KNOWN_RESOURCE_DETECTORS = new Set([...DEFAULT_RESOURCE_DETECTORS, ...CLOUD_RESOURCE_DETECTORS]);
 
 export function readResourceDetectors(ctx: ParseContext): string[] {
   const names = parseList(ctx, "OTEL_NODE_RESOURCE_DETECTORS")?.map((n) => n.toLowerCase());
-  if (names === undefined) return [...DEFAULT_RESOURCE_DETECTORS];
+  if (names === undefined) return [...DEFAULT_RESOURCE_DETECTORS, ...(inAwsLambda(ctx) ? [LAMBDA_RESOURCE_DETECTOR] : [])];
   if (names.includes("none")) return [];
   if (names.includes("all")) return [...KNOWN_RESOURCE_DETECTORS];
   const unknown = names.filter((n) => !KNOWN_RESOURCE_DETECTORS.has(n));

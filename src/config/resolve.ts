@@ -8,6 +8,7 @@ import * as otel from "./otel-variables.js";
 import * as noise from "./noise-variables.js";
 import * as logs from "./log-variables.js";
 import { findAppPackage } from "./app-package.js";
+import { readLambdaFunctionName } from "./serverless-variables.js";
 import { reportToStderr, type Reporter } from "./report.js";
 import type { ParseContext } from "./parsers.js";
 import type { AxonPushOtelConfig, Env, StartOptions } from "./types.js";
@@ -50,6 +51,7 @@ export function resolveConfig(inputs: ResolveInputs): AxonPushOtelConfig {
       axonpush.readServiceName(ctx) ??
       otel.readOtelServiceName(ctx) ??
       resourceAttributes["service.name"] ??
+      readLambdaFunctionName(ctx) ??
       appPackage?.name ??
       UNKNOWN_SERVICE,
     serviceVersion:

@@ -8,6 +8,7 @@ import { defaultResource, hostDetector, osDetector, processDetector, resourceFro
 import type { Resource, ResourceDetector } from "@opentelemetry/resources";
 import type { AxonPushOtelConfig } from "../config/types.js";
 import { requireLazily } from "./lazy-require.js";
+import { LAMBDA_RESOURCE_DETECTOR } from "../config/otel-variables.js";
 
 type DetectorModule = Record<string, ResourceDetector>;
 const fromPackage = (name: string, ...exports: string[]) => () => {
@@ -26,6 +27,7 @@ const DETECTORS: Record<string, () => ResourceDetector[]> = {
   container: fromPackage("@opentelemetry/resource-detector-container", "containerDetector"),
   alibaba: fromPackage("@opentelemetry/resource-detector-alibaba-cloud", "alibabaCloudEcsDetector"),
   aws: fromPackage("@opentelemetry/resource-detector-aws", "awsEc2Detector", "awsEcsDetector", "awsEksDetector", "awsBeanstalkDetector", "awsLambdaDetector"),
+  [LAMBDA_RESOURCE_DETECTOR]: fromPackage("@opentelemetry/resource-detector-aws/build/src/detectors/AwsLambdaDetector.js", "awsLambdaDetector"),
   azure: fromPackage("@opentelemetry/resource-detector-azure", "azureAppServiceDetector", "azureFunctionsDetector", "azureVmDetector"),
   gcp: fromPackage("@opentelemetry/resource-detector-gcp", "gcpDetector"),
 };

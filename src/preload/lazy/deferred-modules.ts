@@ -29,6 +29,8 @@ const DEFERRED_MODULES: Readonly<Record<string, () => unknown>> = {
   "@opentelemetry/propagator-jaeger": () => require("@opentelemetry/propagator-jaeger"),
   "@opentelemetry/resource-detector-alibaba-cloud": () => require("@opentelemetry/resource-detector-alibaba-cloud"),
   "@opentelemetry/resource-detector-aws": () => require("@opentelemetry/resource-detector-aws"),
+  // Its Lambda detector alone (LAMBDA_RESOURCE_DETECTOR): the package's index loads every AWS detector (~50 ms).
+  "@opentelemetry/resource-detector-aws/build/src/detectors/AwsLambdaDetector.js": () => require("@opentelemetry/resource-detector-aws/build/src/detectors/AwsLambdaDetector.js"),
   "@opentelemetry/resource-detector-azure": () => require("@opentelemetry/resource-detector-azure"),
   "@opentelemetry/resource-detector-gcp": () => require("@opentelemetry/resource-detector-gcp"),
   "@opentelemetry/sdk-metrics": () => require("@opentelemetry/sdk-metrics"),
