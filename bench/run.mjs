@@ -6,7 +6,10 @@
 //   node bench/run.mjs startup requests   # a subset; other sections keep their last results
 //   AXONPUSH_BENCH_BEFORE=<built checkout> node bench/run.mjs frameworks   # also measures an earlier build
 //   node bench/run.mjs --report           # only rewrite BENCHMARKS.md from bench/results/
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+//   PATH=~/.cache/axonpush-otel/node/24.22.3/bin:$PATH AXONPUSH_BENCH_LABEL=node24 node bench/run.mjs sender
+//                                         # the same section on another Node line (scripts/node-lines fetches them),
+//                                         # kept beside the main run (bench/results/sender-node24.json)
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { describeMachine, machineLine, pinHarness } from "./lib/machine.mjs";
 import { startEventSink, startOtlpSink } from "./lib/sinks.mjs";
@@ -35,6 +38,12 @@ if (unknown.length) {
   process.exit(2);
 }
 const reportOnly = argv.includes("--report");
+// A run on another Node line (say) is kept beside the main one, not over it.
+const label = process.env.AXONPUSH_BENCH_LABEL ?? "";
+if (label && !/^[a-z0-9-]+$/.test(label)) {
+  console.error(`AXONPUSH_BENCH_LABEL must be lowercase letters, digits and dashes, got ${JSON.stringify(label)}`);
+  process.exit(2);
+}
 const names = reportOnly ? [] : selected.length ? selected : Object.keys(BENCHMARKS);
 const resultsDir = path.join(REPO_ROOT, "bench/results");
 mkdirSync(resultsDir, { recursive: true });
@@ -77,7 +86,7 @@ try {
       data: result.data,
       markdown: result.markdown,
     };
-    writeFileSync(path.join(resultsDir, `${name}.json`), JSON.stringify(section, null, 2) + "\n");
+    writeFileSync(path.join(resultsDir, `${name}${label ? `-${label}` : ""}.json`), JSON.stringify(section, null, 2) + "\n");
     console.log(result.markdown);
     console.log(`  (${section.seconds}s)`);
   }
@@ -88,21 +97,36 @@ try {
 await writeBenchmarksMd();
 console.log(`\nwrote BENCHMARKS.md (${Math.round((Date.now() - started) / 1000)}s)`);
 
+/** The labelled runs of a section (`<name>-<label>.json`), e.g. the same section on another Node line. */
+function labelledRuns(name) {
+  return readdirSync(resultsDir)
+    .filter((file) => file.startsWith(`${name}-`) && file.endsWith(".json"))
+    .sort()
+    .map((file) => ({ label: file.slice(name.length + 1, -".json".length), section: JSON.parse(readFileSync(path.join(resultsDir, file), "utf8")) }));
+}
+
 async function headlines() {
   const lines = [];
   for (const [name, { module }] of Object.entries(BENCHMARKS)) {
     const file = path.join(resultsDir, `${name}.json`);
     if (!existsSync(file)) continue;
-    const s = JSON.parse(readFileSync(file, "utf8"));
+    const runs = [{ label: "", section: JSON.parse(readFileSync(file, "utf8")) }, ...labelledRuns(name)];
     const bench = await import(module);
-    if (typeof bench.headline !== "function" || s.data?.error) continue;
-    try {
-      for (const line of bench.headline(s.data, s)) lines.push(`- ${line}`);
-    } catch {
-      // a section saved by an older version of its script: no headline
+    if (typeof bench.headline !== "function") continue;
+    for (const { label, section: s } of runs) {
+      if (s.data?.error) continue;
+      try {
+        for (const line of bench.headline(s.data, s)) lines.push(`- ${label ? `(${label}, ${s.machine.node}) ` : ""}${line}`);
+      } catch {
+        // a section saved by an older version of its script: no headline
+      }
     }
   }
   return lines;
+}
+
+function runLine(s) {
+  return `_Run ${s.date}${s.quick ? " (--quick)" : ""} on ${machineLine(s.machine)}; measured process pinned to core 0 and harness to the other core: ${s.pinned ? "yes" : "no"}; took ${s.seconds}s._\n`;
 }
 
 async function writeBenchmarksMd() {
@@ -119,10 +143,13 @@ async function writeBenchmarksMd() {
       continue;
     }
     const s = JSON.parse(readFileSync(file, "utf8"));
-    out.push(
-      `_Run ${s.date}${s.quick ? " (--quick)" : ""} on ${machineLine(s.machine)}; measured process pinned to core 0 and harness to the other core: ${s.pinned ? "yes" : "no"}; took ${s.seconds}s._\n`,
-    );
+    out.push(runLine(s));
     out.push(s.markdown);
+    for (const { label, section } of labelledRuns(name)) {
+      out.push(`\n### The same, run \`${label}\` (${section.machine.node})\n`);
+      out.push(runLine(section));
+      out.push(section.markdown);
+    }
   }
   const findings = path.join(REPO_ROOT, "bench/FINDINGS.md");
   if (existsSync(findings)) out.push("\n" + readFileSync(findings, "utf8").trim());
