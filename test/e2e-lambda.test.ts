@@ -4,16 +4,37 @@
  * as Lambda's runtime does and stops the whole process (SIGSTOP) the moment an invocation's promise settles, as
  * Lambda freezes the sandbox: whatever is not at the receiver then would wait for the next thaw, or be lost with
  * the sandbox. The batch processor's delay is a minute, so only that flush can have delivered. The handler's log
- * record travels with the spans.
+ * record travels with the spans, and reaches an OTLP collector that OTEL_LOGS_EXPORTER adds as well.
  */
 import fs from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { axonpushEnv, killAllFixtures, runFixture, REPO_ROOT, type FixtureRun } from "./helpers/fixture-process.js";
 import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 
 const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT });
 afterEach(killAllFixtures);
+
+/** An OTLP/HTTP JSON collector for the log records OTEL_LOGS_EXPORTER=otlp sends beside AxonPush. */
+const collected: string[] = [];
+const collector = http.createServer((req, res) => {
+  let body = "";
+  req.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+  req.on("end", () => {
+    if (req.url === "/v1/logs") collected.push(body);
+    res.writeHead(200, { "content-type": "application/json" }).end("{}");
+  });
+});
+beforeAll(() => new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve)));
+afterAll(() => {
+  collector.closeAllConnections();
+  return new Promise<void>((resolve) => collector.close(() => resolve()));
+});
+afterEach(() => {
+  collected.length = 0;
+});
 
 async function frozen(run: FixtureRun, invocation: number): Promise<void> {
   await expect.poll(() => run.stdout().includes(`INVOKED ${invocation} `), { timeout: 20_000 }).toBe(true);
@@ -34,6 +55,11 @@ function lambdaEnv(handler: string, executionEnv: string, memoryMb: string): Rec
     AXONPUSH_DEBUG: "true",
     // Unset (empty is unset): our default detectors, all local, plus in Lambda the aws-lambda one, which reads variables only.
     OTEL_NODE_RESOURCE_DETECTORS: "",
+    // The log records to a collector too, held by a batch processor for a minute: only the invocation's flush sends them.
+    OTEL_LOGS_EXPORTER: "otlp",
+    OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "http/json",
+    OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}/v1/logs`,
+    OTEL_BLRP_SCHEDULE_DELAY: "60000",
   });
 }
 
@@ -70,6 +96,8 @@ describe.each([
       const logs = receiver.logs();
       expect(logs.map((log) => log.body).sort()).toEqual(Array.from({ length: invocation }, (_, i) => `order ${i + 1} loaded`));
       for (const log of logs) expect(invocationSpans.map((span) => span.traceId)).toContain(log.traceId);
+      // And at the OTLP collector (the instrumentation itself flushes no LoggerProvider: we give it one that does).
+      for (let n = 1; n <= invocation; n++) expect(collected.some((body) => body.includes(`order ${n} loaded`)), `order ${n} at the collector`).toBe(true);
       run.child.kill("SIGCONT");
     }
     expect(await run.exited).toEqual({ code: 0, signal: null });
