@@ -7,34 +7,17 @@
  * record travels with the spans, and reaches an OTLP collector that OTEL_LOGS_EXPORTER adds as well.
  */
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { axonpushEnv, killAllFixtures, runFixture, REPO_ROOT, type FixtureRun } from "./helpers/fixture-process.js";
+import { useOtlpCollector } from "./helpers/otlp-collector.js";
 import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { TEST_API_KEY, TEST_TENANT } from "./helpers/fixture-process.js";
 
 const receiver = useSuiteReceiver({ apiKey: TEST_API_KEY, tenantId: TEST_TENANT });
 afterEach(killAllFixtures);
 
-/** An OTLP/HTTP JSON collector for the log records OTEL_LOGS_EXPORTER=otlp sends beside AxonPush. */
-const collected: string[] = [];
-const collector = http.createServer((req, res) => {
-  let body = "";
-  req.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
-  req.on("end", () => {
-    if (req.url === "/v1/logs") collected.push(body);
-    res.writeHead(200, { "content-type": "application/json" }).end("{}");
-  });
-});
-beforeAll(() => new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve)));
-afterAll(() => {
-  collector.closeAllConnections();
-  return new Promise<void>((resolve) => collector.close(() => resolve()));
-});
-afterEach(() => {
-  collected.length = 0;
-});
+/** Where OTEL_LOGS_EXPORTER=otlp sends the log records beside AxonPush. */
+const collector = useOtlpCollector();
 
 async function frozen(run: FixtureRun, invocation: number): Promise<void> {
   await expect.poll(() => run.stdout().includes(`INVOKED ${invocation} `), { timeout: 20_000 }).toBe(true);
@@ -58,7 +41,7 @@ function lambdaEnv(handler: string, executionEnv: string, memoryMb: string): Rec
     // The log records to a collector too, held by a batch processor for a minute: only the invocation's flush sends them.
     OTEL_LOGS_EXPORTER: "otlp",
     OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "http/json",
-    OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}/v1/logs`,
+    OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${collector.url}/v1/logs`,
     OTEL_BLRP_SCHEDULE_DELAY: "60000",
   });
 }
@@ -97,7 +80,7 @@ describe.each([
       expect(logs.map((log) => log.body).sort()).toEqual(Array.from({ length: invocation }, (_, i) => `order ${i + 1} loaded`));
       for (const log of logs) expect(invocationSpans.map((span) => span.traceId)).toContain(log.traceId);
       // And at the OTLP collector (the instrumentation itself flushes no LoggerProvider: we give it one that does).
-      for (let n = 1; n <= invocation; n++) expect(collected.some((body) => body.includes(`order ${n} loaded`)), `order ${n} at the collector`).toBe(true);
+      for (let n = 1; n <= invocation; n++) expect(collector.bodies("/v1/logs").some((body) => body.includes(`order ${n} loaded`)), `order ${n} at the collector`).toBe(true);
       run.child.kill("SIGCONT");
     }
     expect(await run.exited).toEqual({ code: 0, signal: null });

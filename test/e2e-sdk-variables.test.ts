@@ -29,7 +29,7 @@ async function runOnce(script: string, env: Record<string, string>, flag: "--imp
 describe("OTLP to a deployment that takes only JSON", () => {
   const OTLP = { AXONPUSH_TRANSPORT: "otlp" };
 
-  it("learns from the first refusal: the whole trace arrives as JSON, one 415 in all, nothing printed", async () => {
+  it("learns from the first refusal: the whole trace arrives as JSON, no 415 once it knows, nothing printed", async () => {
     jsonOnly.reset();
     const app = await runFixture({
       script: "fixtures/express-esm/app.mjs",
@@ -41,7 +41,20 @@ describe("OTLP to a deployment that takes only JSON", () => {
     expectWholeTree(trace);
     expect(new Set(trace.map((s) => s.via))).toEqual(new Set(["otlp"]));
     expect(jsonOnly.events.every((e) => e.headers["content-type"] === "application/json")).toBe(true);
-    expect(jsonOnly.rejections.map((r) => r.status)).toEqual([415]);
+    // Each batch already on the wire when the first 415 came back is refused too (the otlp pool has 8 connections;
+    // on a busy machine the batch processor can hand two batches over within that round trip), and sent again as JSON.
+    const refused = jsonOnly.rejections.map((r) => r.status);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(refused.length).toBeLessThanOrEqual(8);
+    expect(new Set(refused)).toEqual(new Set([415]));
+    // Learnt: a later trace goes as JSON at once, with no refusal.
+    await fetch(`http://127.0.0.1:${app.port}/chain`);
+    const secondTrace = () => {
+      const root = jsonOnly.spans().find((s) => s.kind === "SERVER" && s.name === "GET /chain" && s.traceId !== trace[0]!.traceId);
+      return root ? jsonOnly.spans().filter((s) => s.traceId === root.traceId).length : 0;
+    };
+    await expect.poll(secondTrace, { timeout: 10_000 }).toBeGreaterThanOrEqual(6);
+    expect(jsonOnly.rejections).toHaveLength(refused.length);
     await app.kill();
     expect(app.stderr()).toBe("");
   });

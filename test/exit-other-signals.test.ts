@@ -4,36 +4,17 @@
  * (whose SIGTERM and beforeExit handlers shut its SDK down). The periodic metric reader's interval and the log batch
  * processor's delay are set to a minute here, so only the flush at the end can deliver them.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useOtlpCollector } from "./helpers/otlp-collector.js";
 import { useSuiteReceiver } from "./helpers/suite-receiver.js";
 import { EXIT_MARGIN_MS, SHUTDOWN_TIMEOUT_MS, runWithAndWithout, type FixtureRun } from "./exit-harness.js";
 
 const receiver = useSuiteReceiver({ apiKey: "exit-test-key", tenantId: "exit-test-tenant" });
 
-/** A minimal OTLP/HTTP JSON collector: keeps each request's body by path. */
-const bodies: { path: string; body: string }[] = [];
-const collector = http.createServer((req, res) => {
-  let body = "";
-  req.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
-  req.on("end", () => {
-    bodies.push({ path: req.url ?? "", body });
-    res.writeHead(200, { "content-type": "application/json" }).end("{}");
-  });
-});
-
-beforeAll(() => new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve)));
-afterAll(() => {
-  collector.closeAllConnections();
-  return new Promise<void>((resolve) => collector.close(() => resolve()));
-});
-beforeEach(() => {
-  bodies.length = 0;
-});
+const collector = useOtlpCollector();
 
 function otherSignalsEnv(): Record<string, string> {
-  const base = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+  const base = collector.url;
   return {
     FIXTURE_OTHER_SIGNALS: "1",
     OTEL_METRICS_EXPORTER: "otlp",
@@ -48,7 +29,7 @@ function otherSignalsEnv(): Record<string, string> {
 }
 
 function sentTo(path: string, text: string): boolean {
-  return bodies.some((request) => request.path === path && request.body.includes(text));
+  return collector.bodies(path).some((body) => body.includes(text));
 }
 
 function expectSameEnding(traced: FixtureRun, reference: FixtureRun): void {
