@@ -2,8 +2,8 @@
  * The asynchronous flush used while the event loop still runs (a signal,
  * `beforeExit`, the end of a serverless invocation): everything the
  * processors hold goes to the exporters, then the AxonPush exporter's own
- * queue drains, and meanwhile the other signals' providers (metrics) flush
- * too, all within one deadline. Never rejects.
+ * queue drains, and meanwhile the other signals' providers (metrics, log
+ * records) flush too, all within one deadline. Never rejects.
  */
 import type { ExitExporter, FlushableProvider } from "./types.js";
 import { logger } from "../diag.js";
@@ -14,8 +14,9 @@ export interface FlushTargets {
   provider?: FlushableProvider;
   exporter?: Pick<ExitExporter, "forceFlush">;
   /**
-   * Providers of other signals (the MeterProvider when OTEL_METRICS_EXPORTER asks for metrics), flushed at the same
-   * time as the spans: their periodic reader would otherwise lose the last interval when the process ends.
+   * Providers of other signals (the MeterProvider and LoggerProvider: otherSignalProviders() in provider.ts), flushed
+   * at the same time as the spans: a periodic metric reader would otherwise lose its last interval when the process
+   * ends, a log batch processor what it holds.
    */
   alongside?: readonly FlushableProvider[];
 }

@@ -32,6 +32,11 @@ export function flushableProvider(provider: unknown): FlushableProvider | undefi
  * LoggerProvider: a batch processor OTEL_LOGS_EXPORTER added holds up to a second of records.
  */
 export function otherSignalProviders(): FlushableProvider[] {
-  const providers = [flushableProvider(metrics.getMeterProvider()), flushableProvider(logs.getLoggerProvider())];
+  const providers = [flushableProvider(metrics.getMeterProvider()), flushableLoggerProvider()];
   return providers.filter((provider): provider is FlushableProvider => provider !== undefined);
+}
+
+/** The global LoggerProvider, when one that can flush is registered. */
+export function flushableLoggerProvider(): FlushableProvider | undefined {
+  return flushableProvider(logs.getLoggerProvider());
 }

@@ -13,9 +13,8 @@
  * sender, and their processor hands over before it.)
  */
 import { trace, type TracerProvider } from "@opentelemetry/api";
-import { logs } from "@opentelemetry/api-logs";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
-import { flushableProvider } from "../exit/provider.js";
+import { flushableLoggerProvider, flushableProvider } from "../exit/provider.js";
 import { markHandlerWrapped } from "../exit/serverless-advice.js";
 
 const AWS_LAMBDA = "@opentelemetry/instrumentation-aws-lambda";
@@ -35,7 +34,7 @@ function flushingLogRecordsToo(provider: TracerProvider): TracerProvider & { for
   return {
     getTracer: (name, version, options) => provider.getTracer(name, version, options),
     async forceFlush() {
-      const providers = [flushableProvider(provider), flushableProvider(logs.getLoggerProvider())];
+      const providers = [flushableProvider(provider), flushableLoggerProvider()];
       await Promise.all(providers.map((flushable) => flushable?.forceFlush()));
     },
   };

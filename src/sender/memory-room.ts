@@ -10,11 +10,10 @@
  * runs on the app's thread instead, at the CPU cost it had before the thread existed.
  */
 import os from "node:os";
+import type { Env } from "../config/types.js";
 
 /** Room above the process's current use a sender thread is started with: what it takes, overloaded, and as much again for the app. */
 export const THREAD_MEMORY_ROOM_BYTES = 256 * 1024 ** 2;
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface MemoryLimit {
   /** The lowest limit known, in bytes. */
@@ -35,8 +34,7 @@ export interface MemoryFacts {
 }
 
 function currentFacts(): MemoryFacts {
-  const constrained = typeof process.constrainedMemory === "function" ? process.constrainedMemory() : 0;
-  return { constrained: constrained ?? 0, total: os.totalmem(), rss: process.memoryUsage.rss(), env: process.env };
+  return { constrained: process.constrainedMemory?.() ?? 0, total: os.totalmem(), rss: process.memoryUsage.rss(), env: process.env };
 }
 
 /** The tightest memory limit the process lives under. */
@@ -45,7 +43,7 @@ export function readMemoryLimit(facts: MemoryFacts = currentFacts()): MemoryLimi
   // cgroup v1 reports "no limit" as a number near 2^63: anything above the machine's memory is no limit.
   if (facts.constrained > 0 && facts.constrained < facts.total) candidates.push({ bytes: facts.constrained, source: "the container's memory limit" });
   const lambdaMb = Number(facts.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
-  if (facts.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE && Number.isFinite(lambdaMb) && lambdaMb > 0) {
+  if (Number.isFinite(lambdaMb) && lambdaMb > 0) {
     candidates.push({ bytes: lambdaMb * 1024 ** 2, source: `the Lambda function's memory (AWS_LAMBDA_FUNCTION_MEMORY_SIZE=${lambdaMb})` });
   }
   const tightest = candidates.reduce((a, b) => (b.bytes < a.bytes ? b : a));
