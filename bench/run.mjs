@@ -27,6 +27,7 @@ const BENCHMARKS = {
   esmHooks: { title: "9. ES module hooks: in-thread against the loader thread", module: "./esm-hooks.mjs" },
   sender: { title: "10. The sender thread: the app's thread at a fixed load, every span delivered", module: "./sender.mjs" },
   logs: { title: "11. Log records: cost per record on the app's thread", module: "./logs.mjs" },
+  far: { title: "12. A backend far away: spans delivered when every request takes a round trip", module: "./far.mjs" },
 };
 
 const argv = process.argv.slice(2);

@@ -3,7 +3,8 @@
  * network. Holds at most `maxQueueSize` spans (waiting plus being sent; a
  * request counts for the spans it carries, so the bound means the same
  * memory whether each request is one event or one OTLP batch), sends with up
- * to `concurrency` requests in parallel, and reports each request's result
+ * to `concurrency` requests in parallel (more, up to `maxConcurrency`, while
+ * they wait for a far backend: `ConcurrencyLimit`), and reports each request's result
  * when its send resolves. With `concurrency` 1 it is also the sync mode's
  * strictly ordered sender.
  *
@@ -15,13 +16,19 @@
  * of records they carry.
  */
 import type { OutgoingRequest, SendResult, Transport } from "../transport/types.js";
+import { ConcurrencyLimit } from "./concurrency-limit.js";
 
 export type QueueLine = "spans" | "logs";
 
 export interface DeliveryQueueOptions {
   transport: Transport;
   maxQueueSize: number;
+  /** Parallel requests to start with. */
   concurrency: number;
+  /** The most parallel requests it grows to while requests wait for the network (default: `concurrency`). */
+  maxConcurrency?: number;
+  /** @internal the limit itself (tests give one with their own clock). */
+  limit?: ConcurrencyLimit;
   /** Log records held at most (default 0: no log line). */
   maxLogQueueSize?: number;
   /** Every settled send: the request, how it ended, and which line it came from. */
@@ -106,7 +113,7 @@ export class DeliveryQueue {
   readonly #options: DeliveryQueueOptions;
   readonly #spans: WaitingLine;
   readonly #logs: WaitingLine;
-  readonly #logSlots: number;
+  readonly #limit: ConcurrencyLimit;
   readonly #sending = new Map<OutgoingRequest, QueueLine>();
   #idleWaiters: (() => void)[] = [];
 
@@ -114,7 +121,12 @@ export class DeliveryQueue {
     this.#options = options;
     this.#spans = new WaitingLine(options.maxQueueSize);
     this.#logs = new WaitingLine(options.maxLogQueueSize ?? 0);
-    this.#logSlots = logSlotsOf(options.concurrency);
+    this.#limit = options.limit ?? new ConcurrencyLimit({ start: options.concurrency, max: options.maxConcurrency ?? options.concurrency });
+  }
+
+  /** Requests it sends in parallel now. */
+  get concurrency(): number {
+    return this.#limit.current;
   }
 
   /** Span requests waiting for a free slot. */
@@ -185,9 +197,18 @@ export class DeliveryQueue {
   }
 
   #pump(): void {
-    while (this.#sending.size < this.#options.concurrency) {
+    for (;;) {
+      if (this.#sending.size >= this.#limit.current) {
+        if (this.#spans.waitingCount === 0 && this.#logs.waitingCount === 0) return;
+        // Requests wait with every slot taken: the limit may grow (for a far backend), and those slots are used at once.
+        this.#limit.starved(this.#sending.size);
+        if (this.#sending.size >= this.#limit.current) return;
+      }
       const next = this.#next();
-      if (!next) return;
+      if (!next) {
+        this.#limit.fed(this.#sending.size);
+        return;
+      }
       const [request, line] = next;
       this.#sending.set(request, line);
       (line === "spans" ? this.#spans : this.#logs).sending += 1;
@@ -203,7 +224,7 @@ export class DeliveryQueue {
   #next(): [OutgoingRequest, QueueLine] | undefined {
     const span = this.#spans.take();
     if (span) return [span, "spans"];
-    if (this.#logs.sending >= this.#logSlots) return undefined;
+    if (this.#logs.sending >= logSlotsOf(this.#limit.current)) return undefined;
     const log = this.#logs.take();
     return log ? [log, "logs"] : undefined;
   }

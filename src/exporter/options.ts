@@ -36,10 +36,16 @@ export interface AxonPushSpanExporterOptions {
    */
   maxLogQueueSize?: number;
   /**
-   * Parallel requests in background mode. Default 32 with `events` (one request per span: a backend
-   * 30 ms away takes about 1,000 spans/s through 32 requests at a time, not 250 through 8), 8 with `otlp`.
+   * Parallel requests in background mode to start with. Default 32 with `events` (one request per span: a
+   * backend 30 ms away takes about 1,000 spans/s through 32 requests at a time, not 250 through 8), 8 with `otlp`.
    */
   concurrency?: number;
+  /**
+   * The most parallel requests (and connections) it grows to while requests wait for a far backend and the
+   * sending thread is mostly idle. Default 8 × `concurrency` (256 with `events`: a backend 50 ms away then takes
+   * about 5,000 spans/s); `concurrency` keeps it fixed.
+   */
+  maxConcurrency?: number;
   /** Attribute keys to redact, on top of the credential keys always redacted. */
   redactKeys?: string[];
   /** Longest string value sent; longer ones are cut and marked. Default 4096. */
@@ -62,6 +68,8 @@ export const DEFAULT_MAX_QUEUE_SIZE = 2048;
 export const DEFAULT_MAX_LOG_QUEUE_SIZE = 2048;
 /** Requests in flight by default: one per span with `events`, so more of them than for OTLP batches. */
 export const DEFAULT_CONCURRENCY = { events: 32, otlp: 8 } as const;
+/** How far the parallel requests may grow past where they start, by default (see `maxConcurrency`). */
+export const DEFAULT_CONCURRENCY_GROWTH = 8;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
 
 export interface ExporterSettings {
@@ -75,6 +83,8 @@ export interface ExporterSettings {
   readonly maxLogQueueSize: number;
   /** Already 1 in sync mode. */
   readonly concurrency: number;
+  /** At least `concurrency`; 1 in sync mode. */
+  readonly maxConcurrency: number;
   readonly redactKeys: readonly string[];
   readonly maxContentLength: number;
   readonly contentCapture: ContentCaptureMode;
@@ -94,6 +104,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 export function resolveExporterSettings(options: AxonPushSpanExporterOptions): ExporterSettings {
   const mode = options.mode === "sync" ? "sync" : "background";
   const shutdownTimeoutMs = options.shutdownTimeoutMs;
+  const concurrency = mode === "sync" ? 1 : positiveInteger(options.concurrency, DEFAULT_CONCURRENCY[options.transport === "otlp" ? "otlp" : "events"]);
   return Object.freeze({
     // Channel ids are strings in the API; older examples pass numbers.
     channelId: options.channelId === undefined || options.channelId === null ? undefined : nonEmpty(String(options.channelId)),
@@ -104,7 +115,9 @@ export function resolveExporterSettings(options: AxonPushSpanExporterOptions): E
     transport: options.transport === "otlp" ? "otlp" : "events",
     maxQueueSize: positiveInteger(options.maxQueueSize, DEFAULT_MAX_QUEUE_SIZE),
     maxLogQueueSize: positiveInteger(options.maxLogQueueSize, DEFAULT_MAX_LOG_QUEUE_SIZE),
-    concurrency: mode === "sync" ? 1 : positiveInteger(options.concurrency, DEFAULT_CONCURRENCY[options.transport === "otlp" ? "otlp" : "events"]),
+    concurrency,
+    // Sync mode sends one at a time, in order: it never grows.
+    maxConcurrency: mode === "sync" ? 1 : Math.max(concurrency, positiveInteger(options.maxConcurrency, concurrency * DEFAULT_CONCURRENCY_GROWTH)),
     redactKeys: Object.freeze([...(options.redactKeys ?? [])]),
     maxContentLength: positiveInteger(options.maxContentLength, DEFAULT_MAX_CONTENT_LENGTH),
     contentCapture: contentCaptureMode(options.contentCapture),

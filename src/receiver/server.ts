@@ -43,6 +43,7 @@ class Receiver implements LocalReceiver {
   private readonly store: ReceiverStore;
   private readonly failures = new FailureQueue();
   private readonly sockets = new Set<Socket>();
+  private mostSockets = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly received: ReceivedTry[] = [];
   private down = false;
@@ -78,6 +79,9 @@ class Receiver implements LocalReceiver {
   get rejections(): Rejection[] {
     return this.store.rejections;
   }
+  get peakConnections(): number {
+    return this.mostSockets;
+  }
   spans(): ReceivedSpan[] {
     return this.store.spans();
   }
@@ -101,6 +105,7 @@ class Receiver implements LocalReceiver {
     this.store.clear();
     this.failures.clear();
     this.received.length = 0;
+    this.mostSockets = this.sockets.size;
     this.down = false;
   }
 
@@ -125,6 +130,7 @@ class Receiver implements LocalReceiver {
       return;
     }
     this.sockets.add(socket);
+    this.mostSockets = Math.max(this.mostSockets, this.sockets.size);
     socket.on("close", () => this.sockets.delete(socket));
     socket.on("error", () => {}); // a client going away is not our error
   }

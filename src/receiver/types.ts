@@ -121,6 +121,8 @@ export interface LocalReceiver {
   readonly tries: readonly ReceivedTry[];
   /** Requests refused because they broke the contract (not injected failures). */
   readonly rejections: Rejection[];
+  /** The most connections that were open at once (since the start or the last reset). */
+  readonly peakConnections: number;
   spans(): ReceivedSpan[];
   waitForSpans(
     countOrPredicate: number | ((spans: ReceivedSpan[]) => boolean),

@@ -74,6 +74,8 @@ export class Lane {
       createEventTransport(client, {
         environment: exporter.environment,
         concurrency: exporter.concurrency,
+        // The pool opens connections as requests need them: its bound is the most the queue may grow to.
+        maxConnections: exporter.maxConcurrency,
         proxy: settings.proxy,
         wrap: seams.wrapTransport,
       });
@@ -106,6 +108,7 @@ export class Lane {
       maxQueueSize: exporter.maxQueueSize,
       maxLogQueueSize: exporter.maxLogQueueSize,
       concurrency: exporter.concurrency,
+      maxConcurrency: exporter.maxConcurrency,
       onSettled: (request, result, line) => (line === "logs" ? this.#settledLogs(request, result) : this.#settled(request, result)),
     });
   }

@@ -24,8 +24,10 @@ export const UNREACHABLE_COOLDOWN_MS = 5_000;
 
 export interface EventTransportOptions {
   environment?: string;
-  /** Parallel requests; also the connection pool's size. */
+  /** Parallel requests to start with: a full round of them failing to connect opens the breaker. */
   concurrency: number;
+  /** The connection pool's bound: the most parallel requests may grow to (default `concurrency`). */
+  maxConnections?: number;
   proxy?: ProxyOptions;
   /** Around each single try (the app's thread suppresses tracing of our own requests with it). */
   wrap?: (transport: Transport) => Transport;
@@ -36,7 +38,7 @@ export function createEventTransport(client: AxonPushClient, options: EventTrans
     baseUrl: client.baseUrl,
     headersFor: (contentType, extraHeaders) => client.fixedHeadersFor(contentType, extraHeaders, options.environment),
     timeoutMs: client.timeoutMs,
-    connections: options.concurrency,
+    connections: Math.max(options.concurrency, options.maxConnections ?? options.concurrency),
     ...(options.proxy ? { proxy: options.proxy } : {}),
   });
   const retrying = new RetryingTransport(options.wrap ? options.wrap(http) : http, {
