@@ -65,13 +65,9 @@ async function settled(sink, quietMs, deadlineMs) {
 
 async function measure(variant, delayMs, rate, seconds) {
   const sink = await startFarSink(delayMs);
-  const env = {
-    ...variant.env,
-    AXONPUSH_BASE_URL: sink.url,
-    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-    EMIT_RATE: String(rate),
-    EMIT_SECONDS: String(seconds),
-  };
+  // Only the official register is pointed at OTLP: under ours the variable would add a second, OTLP exporter.
+  const target = variant.family === "official" ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : { AXONPUSH_BASE_URL: sink.url };
+  const env = { ...variant.env, ...target, EMIT_RATE: String(rate), EMIT_SECONDS: String(seconds) };
   const { child } = await spawnUntilLine([...variant.args, "bench/apps/span-emitter.cjs"], { env, node: variant.node });
   let ended = NaN;
   child.stdout.on("data", (d) => {

@@ -7,7 +7,7 @@ import { DeliveryQueue } from "../src/exporter/delivery-queue.js";
 import { threadDemand } from "../src/exporter/thread-demand.js";
 import type { OutgoingRequest, SendResult } from "../src/transport/types.js";
 
-function testLimit(start: number, max: number) {
+function testLimit(start: number, max: number, { arrivalsPerSecond = 1_000_000, answerMs = 50 } = {}) {
   const clock = { now: 0, busy: 0 };
   const limit = new ConcurrencyLimit({
     start,
@@ -15,6 +15,10 @@ function testLimit(start: number, max: number) {
     now: () => clock.now,
     demand: { mark: () => null, since: () => clock.busy },
   });
+  // Requests coming in at a rate, one answered successfully after `answerMs`: what Little's law needs in flight.
+  limit.arrived(arrivalsPerSecond);
+  clock.now += answerMs;
+  limit.settled(clock.now - answerMs, true);
   return { clock, limit };
 }
 
@@ -82,6 +86,42 @@ describe("ConcurrencyLimit", () => {
     expect(seen).toEqual([128, 64, 32, 32]);
   });
 
+  it("grows no further than twice what the arrivals need by Little's law (1,000 requests/s answered in 50 ms: 100)", () => {
+    const clock = { now: 0, busy: 0 };
+    const limit = new ConcurrencyLimit({ start: 32, max: 256, now: () => clock.now, demand: { mark: () => null, since: () => 0 } });
+    // 100 requests every 100 ms, each answered 50 ms after it went out.
+    const tick = () => {
+      limit.arrived(100);
+      limit.settled(clock.now - 50, true);
+    };
+    for (let step = 0; step < 10; step++, clock.now += 100) tick();
+    limit.starved(32);
+    const seen = [];
+    for (let step = 0; step < 5; step++) {
+      clock.now += STARVED_FOR_MS;
+      tick();
+      limit.starved(limit.current);
+      seen.push(limit.current);
+    }
+    expect(limit.needed).toBe(100);
+    expect(seen).toEqual([48, 72, 100, 100, 100]);
+  });
+
+  it("only answers that succeeded say how far the backend is: a backend that hangs or fails opens no more connections", () => {
+    const clock = { now: 0, busy: 0 };
+    const limit = new ConcurrencyLimit({ start: 32, max: 256, now: () => clock.now, demand: { mark: () => null, since: () => 0 } });
+    limit.arrived(5_000);
+    clock.now += 10_000;
+    limit.settled(0, false);
+    expect(limit.needed).toBe(0);
+    limit.starved(32);
+    for (let step = 0; step < 5; step++) {
+      clock.now += STARVED_FOR_MS;
+      limit.starved(32);
+    }
+    expect(limit.current).toBe(32);
+  });
+
   it("a fixed limit (start = max) never moves, as in sync mode", () => {
     const { clock, limit } = testLimit(1, 1);
     limit.starved(1);
@@ -93,7 +133,7 @@ describe("ConcurrencyLimit", () => {
 
 describe("the delivery queue with a growing limit", () => {
   it("sends the new slots' requests at once when its limit grows", () => {
-    const { clock, limit } = testLimit(2, 8);
+    const { clock, limit } = testLimit(2, 8, { arrivalsPerSecond: 10_000 });
     clock.busy = 0;
     const onTheWire: OutgoingRequest[] = [];
     const queue = new DeliveryQueue({

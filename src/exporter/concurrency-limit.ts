@@ -5,7 +5,9 @@
  * at a time to a backend 50 ms away carry 640 spans/s, and a service ending more loses the rest once the queue
  * is full. So the limit starts at the configured concurrency and grows (by half, up to `max`) while requests
  * have waited for a slot for a while *and* the thread that sends them was mostly idle meanwhile: they wait for
- * the network, which more requests in flight overcome. Where the thread is busy instead, or waits for a core
+ * the network, which more requests in flight overcome. It grows no further than twice what the requests
+ * coming in need by Little's law (their rate × how long a successful one takes): batches arrive 512 spans at
+ * once, and a burst alone must not open every connection it may. Where the thread is busy instead, or waits for a core
  * (a backend on the same machine, a core shared with the app), more in flight would only open connections, so
  * it does not grow. It shrinks back (by half, never below the start) once a long window went by using at most
  * half of it.
@@ -33,6 +35,12 @@ export const STARVED_FOR_MS = 100;
 export const IDLE_SHARE = 0.5;
 /** How long a window of low use must last before the limit shrinks. */
 export const SHRINK_WINDOW_MS = 10_000;
+/** In flight at most this many times what the arrival rate and the answer time need (bursts, a slower moment). */
+export const HEADROOM = 2;
+/** The arrival rate is counted over the last full bucket and the current one. */
+const RATE_BUCKET_MS = 1_000;
+/** Weight of each new answer time in the running mean. */
+const LATENCY_WEIGHT = 0.2;
 
 export class ConcurrencyLimit {
   readonly #start: number;
@@ -45,6 +53,11 @@ export class ConcurrencyLimit {
   #starvedMark: unknown;
   #windowStart: number;
   #peakInFlight = 0;
+  #arrivedBefore = 0;
+  #arrivedNow = 0;
+  #bucketStart: number;
+  /** Running mean of how long a successful request took, ms; undefined before the first. */
+  #answerMs: number | undefined;
 
   constructor(options: ConcurrencyLimitOptions) {
     this.#start = Math.max(1, Math.floor(options.start));
@@ -53,6 +66,41 @@ export class ConcurrencyLimit {
     this.#demand = options.demand ?? threadDemand();
     this.#now = options.now ?? (() => performance.now());
     this.#windowStart = this.#now();
+    this.#bucketStart = this.#windowStart;
+  }
+
+  now(): number {
+    return this.#now();
+  }
+
+  /** `count` requests came in to be sent. */
+  arrived(count: number): void {
+    this.#rollBuckets();
+    this.#arrivedNow += count;
+  }
+
+  /** A request sent at `sentAt` (this limit's `now()`) settled; only answers that succeeded say how far the backend is. */
+  settled(sentAt: number, succeeded: boolean): void {
+    if (!succeeded) return;
+    const took = this.#now() - sentAt;
+    this.#answerMs = this.#answerMs === undefined ? took : this.#answerMs + LATENCY_WEIGHT * (took - this.#answerMs);
+  }
+
+  /** Requests in flight the arrivals need (Little's law), with headroom; 0 before any answer. */
+  get needed(): number {
+    if (this.#answerMs === undefined) return 0;
+    this.#rollBuckets();
+    // As if the bucket before was a full one (none before the first: a first batch is not a rate).
+    const perMs = (this.#arrivedBefore + this.#arrivedNow) / (RATE_BUCKET_MS + (this.#now() - this.#bucketStart));
+    return Math.ceil(HEADROOM * perMs * this.#answerMs);
+  }
+
+  #rollBuckets(): void {
+    const elapsed = this.#now() - this.#bucketStart;
+    if (elapsed < RATE_BUCKET_MS) return;
+    this.#arrivedBefore = elapsed < 2 * RATE_BUCKET_MS ? this.#arrivedNow : 0;
+    this.#arrivedNow = 0;
+    this.#bucketStart += elapsed < 2 * RATE_BUCKET_MS ? RATE_BUCKET_MS : elapsed;
   }
 
   get current(): number {
@@ -75,7 +123,10 @@ export class ConcurrencyLimit {
     }
     if (now - this.#starvedSince < STARVED_FOR_MS) return;
     const busy = this.#demand.since(this.#starvedMark);
-    if (busy < IDLE_SHARE) this.#current = Math.min(this.#max, this.#current + Math.ceil(this.#current / 2));
+    if (busy < IDLE_SHARE) {
+      const grown = Math.min(this.#max, this.#current + Math.ceil(this.#current / 2), this.needed);
+      if (grown > this.#current) this.#current = grown;
+    }
     // A new window either way: each step is judged on what happened since the last one.
     this.#starvedSince = now;
     this.#starvedMark = this.#demand.mark();

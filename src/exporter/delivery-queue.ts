@@ -114,7 +114,8 @@ export class DeliveryQueue {
   readonly #spans: WaitingLine;
   readonly #logs: WaitingLine;
   readonly #limit: ConcurrencyLimit;
-  readonly #sending = new Map<OutgoingRequest, QueueLine>();
+  /** Each request on its way, its line, and when it went out (the limit's clock: how long it took says how far the backend is). */
+  readonly #sending = new Map<OutgoingRequest, { line: QueueLine; sentAt: number }>();
   #idleWaiters: (() => void)[] = [];
 
   constructor(options: DeliveryQueueOptions) {
@@ -166,6 +167,7 @@ export class DeliveryQueue {
    */
   enqueue(requests: readonly OutgoingRequest[], line: QueueLine = "spans"): number {
     const refused = (line === "spans" ? this.#spans : this.#logs).add(requests);
+    this.#limit.arrived(requests.length);
     this.#pump();
     return refused;
   }
@@ -178,7 +180,7 @@ export class DeliveryQueue {
 
   /** Every accepted span request not yet settled, oldest first. */
   pending(): OutgoingRequest[] {
-    const sending = [...this.#sending].filter(([, line]) => line === "spans").map(([request]) => request);
+    const sending = [...this.#sending].filter(([, { line }]) => line === "spans").map(([request]) => request);
     return [...sending, ...this.#spans.waiting()];
   }
 
@@ -210,7 +212,7 @@ export class DeliveryQueue {
         return;
       }
       const [request, line] = next;
-      this.#sending.set(request, line);
+      this.#sending.set(request, { line, sentAt: this.#limit.now() });
       (line === "spans" ? this.#spans : this.#logs).sending += 1;
       this.#options.transport.send(request).then(
         (result) => this.#settle(request, result),
@@ -230,8 +232,10 @@ export class DeliveryQueue {
   }
 
   #settle(request: OutgoingRequest, result: SendResult): void {
-    const line = this.#sending.get(request);
-    if (!line || !this.#sending.delete(request)) return;
+    const sending = this.#sending.get(request);
+    if (!sending || !this.#sending.delete(request)) return;
+    const { line, sentAt } = sending;
+    this.#limit.settled(sentAt, result.kind === "success");
     const waitingLine = line === "spans" ? this.#spans : this.#logs;
     waitingLine.sending -= 1;
     waitingLine.held -= request.spanCount;
