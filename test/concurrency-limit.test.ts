@@ -22,6 +22,18 @@ function testLimit(start: number, max: number, { arrivalsPerSecond = 1_000_000, 
   return { clock, limit };
 }
 
+/** `steps` windows of requests waiting with every slot taken, `between` run before each; the limit after each. */
+function starvedSteps(limit: ConcurrencyLimit, clock: { now: number }, steps: number, between = () => {}): number[] {
+  const seen = [];
+  for (let step = 0; step < steps; step++) {
+    clock.now += STARVED_FOR_MS;
+    between();
+    limit.starved(limit.current);
+    seen.push(limit.current);
+  }
+  return seen;
+}
+
 describe("ConcurrencyLimit", () => {
   it("grows by half once requests have waited long enough with the thread mostly idle, up to its bound", () => {
     const { clock, limit } = testLimit(32, 256);
@@ -30,24 +42,14 @@ describe("ConcurrencyLimit", () => {
     clock.now += STARVED_FOR_MS - 1;
     limit.starved(32);
     expect(limit.current).toBe(32);
-    const seen = [];
-    for (let step = 0; step < 8; step++) {
-      clock.now += STARVED_FOR_MS;
-      limit.starved(limit.current);
-      seen.push(limit.current);
-    }
-    expect(seen).toEqual([48, 72, 108, 162, 243, 256, 256, 256]);
+    expect(starvedSteps(limit, clock, 8)).toEqual([48, 72, 108, 162, 243, 256, 256, 256]);
   });
 
   it("does not grow while the thread itself is busy: the requests wait for it, not for the network", () => {
     const { clock, limit } = testLimit(32, 256);
     clock.busy = IDLE_SHARE;
     limit.starved(32);
-    for (let step = 0; step < 5; step++) {
-      clock.now += STARVED_FOR_MS;
-      limit.starved(32);
-    }
-    expect(limit.current).toBe(32);
+    expect(starvedSteps(limit, clock, 5)).toEqual([32, 32, 32, 32, 32]);
   });
 
   it("a wait must last: one that ended (nothing waits any more) starts over", () => {
@@ -68,10 +70,7 @@ describe("ConcurrencyLimit", () => {
     const { clock, limit } = testLimit(32, 256);
     clock.busy = 0;
     limit.starved(32);
-    for (let step = 0; step < 6; step++) {
-      clock.now += STARVED_FOR_MS;
-      limit.starved(limit.current);
-    }
+    starvedSteps(limit, clock, 6);
     expect(limit.current).toBe(256);
     // A window that still used more than half: no change.
     clock.now += SHRINK_WINDOW_MS;
@@ -96,15 +95,8 @@ describe("ConcurrencyLimit", () => {
     };
     for (let step = 0; step < 10; step++, clock.now += 100) tick();
     limit.starved(32);
-    const seen = [];
-    for (let step = 0; step < 5; step++) {
-      clock.now += STARVED_FOR_MS;
-      tick();
-      limit.starved(limit.current);
-      seen.push(limit.current);
-    }
+    expect(starvedSteps(limit, clock, 5, tick)).toEqual([48, 72, 100, 100, 100]);
     expect(limit.needed).toBe(100);
-    expect(seen).toEqual([48, 72, 100, 100, 100]);
   });
 
   it("only answers that succeeded say how far the backend is: a backend that hangs or fails opens no more connections", () => {
@@ -115,11 +107,7 @@ describe("ConcurrencyLimit", () => {
     limit.settled(0, false);
     expect(limit.needed).toBe(0);
     limit.starved(32);
-    for (let step = 0; step < 5; step++) {
-      clock.now += STARVED_FOR_MS;
-      limit.starved(32);
-    }
-    expect(limit.current).toBe(32);
+    expect(starvedSteps(limit, clock, 5)).toEqual([32, 32, 32, 32, 32]);
   });
 
   it("a fixed limit (start = max) never moves, as in sync mode", () => {
