@@ -79,6 +79,28 @@ describe("failure injection", () => {
     expect(receiver.events).toHaveLength(1);
   });
 
+  it("reset() forgets a request a delay rule still holds: it is never stored into what comes after, its connection closed", async () => {
+    receiver.failNext({ delayMs: 300 });
+    const answer = send(receiver.url, { body: spanEvent() });
+    while (receiver.requestCount === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    receiver.reset();
+    await expect(answer).rejects.toThrow(/socket hang up|ECONNRESET/);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(receiver.events).toEqual([]);
+    expect(receiver.spans()).toEqual([]);
+  });
+
+  it("counts the most connections open at once", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 3 });
+    try {
+      receiver.failNext({ delayMs: 100, times: 3 });
+      await Promise.all([0, 1, 2].map(() => send(receiver.url, { body: spanEvent(), agent })));
+      expect(receiver.peakConnections).toBe(3);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it("drops the connection for a destroy rule", async () => {
     receiver.failNext({ destroy: true });
     await expect(send(receiver.url, { body: spanEvent() })).rejects.toThrow(/socket hang up|ECONNRESET/);

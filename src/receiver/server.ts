@@ -44,7 +44,8 @@ class Receiver implements LocalReceiver {
   private readonly failures = new FailureQueue();
   private readonly sockets = new Set<Socket>();
   private mostSockets = 0;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Requests held back by a `delayMs` rule: the timer that will answer each, and its socket. */
+  private readonly delayed = new Map<NodeJS.Timeout, Socket>();
   private readonly received: ReceivedTry[] = [];
   private down = false;
   private closing: Promise<void> | undefined;
@@ -105,14 +106,20 @@ class Receiver implements LocalReceiver {
     this.store.clear();
     this.failures.clear();
     this.received.length = 0;
+    // A request an earlier test's delay rule still holds would otherwise be stored into the next test's view.
+    for (const [timer, socket] of this.delayed) {
+      clearTimeout(timer);
+      socket.destroy();
+    }
+    this.delayed.clear();
     this.mostSockets = this.sockets.size;
     this.down = false;
   }
 
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
-      for (const timer of this.timers) clearTimeout(timer);
-      this.timers.clear();
+      for (const timer of this.delayed.keys()) clearTimeout(timer);
+      this.delayed.clear();
       this.server.close(() => resolve());
       this.destroyAllSockets();
     });
@@ -152,7 +159,7 @@ class Receiver implements LocalReceiver {
     request.on("end", () => {
       const rule = this.failures.take();
       const proceed = () => this.afterRule(rule, request, response, size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks));
-      if (rule?.delayMs) this.later(rule.delayMs, proceed);
+      if (rule?.delayMs) this.later(rule.delayMs, request.socket, proceed);
       else proceed();
     });
   }
@@ -219,13 +226,13 @@ class Receiver implements LocalReceiver {
     response.end(payload);
   }
 
-  private later(delayMs: number, run: () => void): void {
+  private later(delayMs: number, socket: Socket, run: () => void): void {
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
+      this.delayed.delete(timer);
       run();
     }, delayMs);
     timer.unref(); // an open client socket keeps the process alive, not this timer
-    this.timers.add(timer);
+    this.delayed.set(timer, socket);
   }
 }
 

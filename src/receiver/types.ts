@@ -134,7 +134,7 @@ export interface LocalReceiver {
   failNext(rule: FailureRule): void;
   /** While down, every connection is destroyed as soon as it opens. */
   setDown(down: boolean): void;
-  /** Forgets events, spans, rejections, Idempotency-Keys and dedupKeys seen, failure rules; comes back up. */
+  /** Forgets events, spans, rejections, Idempotency-Keys and dedupKeys seen, failure rules, and requests a delay rule still holds (their connections closed); comes back up. */
   reset(): void;
   close(): Promise<void>;
 }
