@@ -16,6 +16,7 @@ import { logSinkOf } from "../src/exporter/log-sink.js";
 import { AxonPushSpanExporter } from "../src/exporter/index.js";
 import type { LogBatch, LogRecordRecord } from "../src/sender/log-records.js";
 import type { ToSender } from "../src/sender/protocol.js";
+import { SPAN } from "../src/sender/records.js";
 import { ROOM_WAIT_MS } from "../src/sender/sender-lane.js";
 import type { SenderThread } from "../src/sender/sender-thread.js";
 import { makeSpan } from "./mapping-fixture.js";
@@ -80,7 +81,7 @@ function exportSpans(exporter: AxonPushSpanExporter, count: number) {
 
 /** Every span of every "spans" message so far, by name, and the last cumulative queue-full count. */
 function crossed(posted: ToSender[]) {
-  const names = posted.flatMap((m) => (m.type === "spans" ? m.batch.spans.map((span) => span.name) : []));
+  const names = posted.flatMap((m) => (m.type === "spans" ? m.batch.spans.map((span) => span[SPAN.name]) : []));
   const losses = posted.flatMap((m) => (m.type === "spans" && m.appLosses ? [m.appLosses.queueFull ?? 0] : []));
   return { count: names.length, names, queueFull: losses.at(-1) ?? 0 };
 }

@@ -9,7 +9,7 @@ import { createTraceState, type Attributes, type HrTime, type Link, type SpanCon
 import type { Resource } from "@opentelemetry/resources";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
 import { PlainResource } from "./plain-resource.js";
-import type { ResourceRecord, SpanContextRecord, SpanRecord } from "./records.js";
+import { SPAN, type ResourceRecord, type SpanContextRecord, type SpanRecord } from "./records.js";
 
 /** The resources one app-thread RecordMaker has described, by number. */
 export class ResourceTable {
@@ -28,12 +28,16 @@ export class ResourceTable {
 }
 
 function spanContextOf(record: SpanContextRecord): SpanContext {
+  return contextOf(record.traceId, record.spanId, record.traceFlags, record.traceState, record.isRemote);
+}
+
+function contextOf(traceId: string, spanId: string, traceFlags: number, traceState: string | undefined, isRemote: boolean | undefined): SpanContext {
   return {
-    traceId: record.traceId,
-    spanId: record.spanId,
-    traceFlags: record.traceFlags,
-    ...(record.traceState ? { traceState: createTraceState(record.traceState) } : {}),
-    ...(record.isRemote !== undefined ? { isRemote: record.isRemote } : {}),
+    traceId,
+    spanId,
+    traceFlags,
+    ...(traceState ? { traceState: createTraceState(traceState) } : {}),
+    ...(isRemote !== undefined ? { isRemote } : {}),
   };
 }
 
@@ -55,33 +59,56 @@ class RecordSpan implements ReadableSpan {
   readonly droppedAttributesCount: number;
   readonly droppedEventsCount: number;
   readonly droppedLinksCount: number;
-  readonly #context: SpanContextRecord;
+  readonly #record: SpanRecord;
 
   constructor(record: SpanRecord, resource: Resource | undefined) {
-    this.#context = record.context;
-    this.name = record.name;
-    this.kind = record.kind;
-    this.parentSpanContext = record.parent ? spanContextOf(record.parent) : undefined;
-    this.startTime = record.startTime;
-    this.endTime = record.endTime;
-    this.duration = record.duration;
-    this.status = record.status;
-    this.attributes = record.attributes ?? {};
-    this.events = record.events.map((event) => ({ ...event }));
-    this.links = record.links.map((link) => ({ ...link, context: spanContextOf(link.context) }));
+    this.#record = record;
+    this.name = record[SPAN.name];
+    this.kind = record[SPAN.kind];
+    const parentSpanId = record[SPAN.parentSpanId];
+    this.parentSpanContext = parentSpanId
+      ? contextOf(record[SPAN.parentTraceId] ?? "", parentSpanId, record[SPAN.parentTraceFlags] ?? 0, record[SPAN.parentTraceState], record[SPAN.parentIsRemote])
+      : undefined;
+    this.startTime = [record[SPAN.startSeconds], record[SPAN.startNanos]];
+    this.endTime = [record[SPAN.endSeconds], record[SPAN.endNanos]];
+    const durationSeconds = record[SPAN.durationSeconds];
+    this.duration = durationSeconds === undefined ? durationOf(this.startTime, this.endTime) : [durationSeconds, record[SPAN.durationNanos] ?? 0];
+    const message = record[SPAN.statusMessage];
+    this.status = message === undefined ? { code: record[SPAN.statusCode] } : { code: record[SPAN.statusCode], message };
+    this.attributes = record[SPAN.attributes] ?? {};
+    this.events = record[SPAN.events]?.map((event) => ({ ...event })) ?? [];
+    this.links = record[SPAN.links]?.map((link) => ({ ...link, context: spanContextOf(link.context) })) ?? [];
     // A hand-made span without a resource: the mapping still names the service (resource.ts).
     this.resource = resource as Resource;
-    this.instrumentationScope = record.scope;
-    this.droppedAttributesCount = record.droppedAttributesCount;
-    this.droppedEventsCount = record.droppedEventsCount;
-    this.droppedLinksCount = record.droppedLinksCount;
+    this.instrumentationScope = scopeOf(record);
+    this.droppedAttributesCount = record[SPAN.droppedAttributesCount];
+    this.droppedEventsCount = record[SPAN.droppedEventsCount];
+    this.droppedLinksCount = record[SPAN.droppedLinksCount];
   }
 
   spanContext(): SpanContext {
-    return spanContextOf(this.#context);
+    const record = this.#record;
+    return contextOf(record[SPAN.traceId], record[SPAN.spanId], record[SPAN.traceFlags], record[SPAN.traceState], record[SPAN.isRemote]);
   }
 }
 
+/** End minus start, as the SDK computes a span's duration (the sender bundle leaves @opentelemetry/core out). */
+function durationOf(start: HrTime, end: HrTime): HrTime {
+  let seconds = end[0] - start[0];
+  let nanos = end[1] - start[1];
+  if (nanos < 0) {
+    seconds -= 1;
+    nanos += 1e9;
+  }
+  return [seconds, nanos];
+}
+
+function scopeOf(record: SpanRecord): ReadableSpan["instrumentationScope"] {
+  const version = record[SPAN.scopeVersion];
+  const schemaUrl = record[SPAN.scopeSchemaUrl];
+  return { name: record[SPAN.scopeName], ...(version ? { version } : {}), ...(schemaUrl ? { schemaUrl } : {}) };
+}
+
 export function spansFromRecords(records: readonly SpanRecord[], resources: ResourceTable): ReadableSpan[] {
-  return records.map((record) => new RecordSpan(record, resources.get(record.resource)));
+  return records.map((record) => new RecordSpan(record, resources.get(record[SPAN.resource])));
 }

@@ -8,7 +8,7 @@
  * and retries all happen on the sender (records-to-spans.ts rebuilds what the
  * mapping code reads from a record).
  */
-import type { Attributes, HrTime, SpanStatus } from "@opentelemetry/api";
+import type { Attributes, HrTime } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { ResourceNumbers } from "./resource-numbers.js";
 
@@ -40,26 +40,85 @@ export interface ScopeRecord {
   readonly schemaUrl?: string;
 }
 
-export interface SpanRecord {
-  readonly name: string;
-  readonly kind: number;
-  readonly context: SpanContextRecord;
-  /** The parent span's context; undefined for a root span. */
-  readonly parent: SpanContextRecord | undefined;
-  readonly startTime: HrTime;
-  readonly endTime: HrTime;
-  readonly duration: HrTime;
-  readonly status: SpanStatus;
-  readonly attributes: Attributes;
-  readonly events: readonly EventRecord[];
-  readonly links: readonly LinkRecord[];
-  readonly scope: ScopeRecord;
+/**
+ * One ended span, as a tuple: a batch crosses with `postMessage`, whose
+ * structured clone writes every property name of every object again, so an
+ * object per span (with its context, parent, times and scope as objects of
+ * their own) cost about 3 µs a span to post and read back, most of it on the
+ * app's thread; positional fields in one array cost about 1 µs (Node 20 and
+ * 26, bench/FINDINGS.md). Read it with the `SPAN` positions.
+ */
+export type SpanRecord = readonly [
+  name: string,
+  kind: number,
+  traceId: string,
+  spanId: string,
+  traceFlags: number,
+  /** `traceState.serialize()`, when there is one. */
+  traceState: string | undefined,
+  isRemote: boolean | undefined,
+  /** The parent's context, each field undefined for a root span. */
+  parentTraceId: string | undefined,
+  parentSpanId: string | undefined,
+  parentTraceFlags: number | undefined,
+  parentTraceState: string | undefined,
+  parentIsRemote: boolean | undefined,
+  startSeconds: number,
+  startNanos: number,
+  endSeconds: number,
+  endNanos: number,
+  /** Undefined for a hand-built span without `duration` (the SDK's is a getter a spread copy loses). */
+  durationSeconds: number | undefined,
+  durationNanos: number | undefined,
+  statusCode: number,
+  statusMessage: string | undefined,
+  attributes: Attributes,
+  /** Undefined when the span has none. */
+  events: readonly EventRecord[] | undefined,
+  links: readonly LinkRecord[] | undefined,
+  scopeName: string,
+  scopeVersion: string | undefined,
+  scopeSchemaUrl: string | undefined,
   /** The resource's number (ResourceRecord.id); 0 for a hand-made span without one. */
-  readonly resource: number;
-  readonly droppedAttributesCount: number;
-  readonly droppedEventsCount: number;
-  readonly droppedLinksCount: number;
-}
+  resource: number,
+  droppedAttributesCount: number,
+  droppedEventsCount: number,
+  droppedLinksCount: number,
+];
+
+/** Where each field of a SpanRecord is. */
+export const SPAN = {
+  name: 0,
+  kind: 1,
+  traceId: 2,
+  spanId: 3,
+  traceFlags: 4,
+  traceState: 5,
+  isRemote: 6,
+  parentTraceId: 7,
+  parentSpanId: 8,
+  parentTraceFlags: 9,
+  parentTraceState: 10,
+  parentIsRemote: 11,
+  startSeconds: 12,
+  startNanos: 13,
+  endSeconds: 14,
+  endNanos: 15,
+  durationSeconds: 16,
+  durationNanos: 17,
+  statusCode: 18,
+  statusMessage: 19,
+  attributes: 20,
+  events: 21,
+  links: 22,
+  scopeName: 23,
+  scopeVersion: 24,
+  scopeSchemaUrl: 25,
+  resource: 26,
+  droppedAttributesCount: 27,
+  droppedEventsCount: 28,
+  droppedLinksCount: 29,
+} as const;
 
 export interface ResourceRecord {
   readonly id: number;
@@ -99,7 +158,7 @@ export class RecordMaker {
   }
 }
 
-export function contextRecord(context: {
+function contextRecord(context: {
   traceId: string;
   spanId: string;
   traceFlags: number;
@@ -118,25 +177,42 @@ export function contextRecord(context: {
 
 function spanRecord(span: ReadableSpan, resource: number): SpanRecord {
   const scope = span.instrumentationScope;
-  const parent = span.parentSpanContext;
-  return {
-    name: span.name,
-    kind: span.kind,
-    context: contextRecord(span.spanContext()),
-    parent: parent?.spanId ? contextRecord(parent) : undefined,
-    startTime: span.startTime,
-    endTime: span.endTime,
-    duration: span.duration,
-    status: span.status,
-    attributes: span.attributes,
-    events: span.events.length === 0 ? [] : span.events.map(eventRecord),
-    links: span.links.length === 0 ? [] : span.links.map(linkRecord),
-    scope: { name: scope?.name ?? "", ...(scope?.version ? { version: scope.version } : {}), ...(scope?.schemaUrl ? { schemaUrl: scope.schemaUrl } : {}) },
+  const context = span.spanContext();
+  // Read the parent only when it names a span, as the mapping does: a context without a span id is no parent.
+  const parent = span.parentSpanContext?.spanId ? span.parentSpanContext : undefined;
+  const { startTime, endTime, duration, status } = span;
+  return [
+    span.name,
+    span.kind,
+    context.traceId,
+    context.spanId,
+    context.traceFlags,
+    context.traceState?.serialize() || undefined,
+    context.isRemote,
+    parent?.traceId,
+    parent?.spanId,
+    parent?.traceFlags,
+    parent?.traceState?.serialize() || undefined,
+    parent?.isRemote,
+    startTime[0],
+    startTime[1],
+    endTime[0],
+    endTime[1],
+    duration?.[0],
+    duration?.[1],
+    status.code,
+    status.message,
+    span.attributes,
+    span.events.length === 0 ? undefined : span.events.map(eventRecord),
+    span.links.length === 0 ? undefined : span.links.map(linkRecord),
+    scope?.name ?? "",
+    scope?.version || undefined,
+    scope?.schemaUrl || undefined,
     resource,
-    droppedAttributesCount: span.droppedAttributesCount ?? 0,
-    droppedEventsCount: span.droppedEventsCount ?? 0,
-    droppedLinksCount: span.droppedLinksCount ?? 0,
-  };
+    span.droppedAttributesCount ?? 0,
+    span.droppedEventsCount ?? 0,
+    span.droppedLinksCount ?? 0,
+  ];
 }
 
 function eventRecord(event: ReadableSpan["events"][number]): EventRecord {
