@@ -71,8 +71,7 @@ class RecordSpan implements ReadableSpan {
       : undefined;
     this.startTime = [record[SPAN.startSeconds], record[SPAN.startNanos]];
     this.endTime = [record[SPAN.endSeconds], record[SPAN.endNanos]];
-    const durationSeconds = record[SPAN.durationSeconds];
-    this.duration = durationSeconds === undefined ? durationOf(this.startTime, this.endTime) : [durationSeconds, record[SPAN.durationNanos] ?? 0];
+    this.duration = durationOf(this.startTime, this.endTime);
     const message = record[SPAN.statusMessage];
     this.status = message === undefined ? { code: record[SPAN.statusCode] } : { code: record[SPAN.statusCode], message };
     this.attributes = record[SPAN.attributes] ?? {};

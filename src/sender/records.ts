@@ -5,7 +5,7 @@
  *
  * This is the only per-span work left on the app's thread: copying a few
  * fields by reference. Mapping to events, privacy rules, serialising, HTTP
- * and retries all happen on the sender (records-to-spans.ts rebuilds what the
+ * and retries all happen on the sender (record-spans.ts rebuilds what the
  * mapping code reads from a record).
  */
 import type { Attributes, HrTime } from "@opentelemetry/api";
@@ -44,9 +44,10 @@ export interface ScopeRecord {
  * One ended span, as a tuple: a batch crosses with `postMessage`, whose
  * structured clone writes every property name of every object again, so an
  * object per span (with its context, parent, times and scope as objects of
- * their own) cost about 3 µs a span to post and read back, most of it on the
- * app's thread; positional fields in one array cost about 1 µs (Node 20 and
- * 26, bench/FINDINGS.md). Read it with the `SPAN` positions.
+ * their own) cost 3.0–3.5 µs a span to clone, about half of it on the app's
+ * thread; positional fields in one array cost 1.3–1.9 µs (Node 20 and 26,
+ * bench/FINDINGS.md). Read it with the `SPAN` positions. No duration: the
+ * sender computes it from the times, as the SDK does.
  */
 export type SpanRecord = readonly [
   name: string,
@@ -67,9 +68,6 @@ export type SpanRecord = readonly [
   startNanos: number,
   endSeconds: number,
   endNanos: number,
-  /** Undefined for a hand-built span without `duration` (the SDK's is a getter a spread copy loses). */
-  durationSeconds: number | undefined,
-  durationNanos: number | undefined,
   statusCode: number,
   statusMessage: string | undefined,
   attributes: Attributes,
@@ -104,20 +102,18 @@ export const SPAN = {
   startNanos: 13,
   endSeconds: 14,
   endNanos: 15,
-  durationSeconds: 16,
-  durationNanos: 17,
-  statusCode: 18,
-  statusMessage: 19,
-  attributes: 20,
-  events: 21,
-  links: 22,
-  scopeName: 23,
-  scopeVersion: 24,
-  scopeSchemaUrl: 25,
-  resource: 26,
-  droppedAttributesCount: 27,
-  droppedEventsCount: 28,
-  droppedLinksCount: 29,
+  statusCode: 16,
+  statusMessage: 17,
+  attributes: 18,
+  events: 19,
+  links: 20,
+  scopeName: 21,
+  scopeVersion: 22,
+  scopeSchemaUrl: 23,
+  resource: 24,
+  droppedAttributesCount: 25,
+  droppedEventsCount: 26,
+  droppedLinksCount: 27,
 } as const;
 
 export interface ResourceRecord {
@@ -180,7 +176,7 @@ function spanRecord(span: ReadableSpan, resource: number): SpanRecord {
   const context = span.spanContext();
   // Read the parent only when it names a span, as the mapping does: a context without a span id is no parent.
   const parent = span.parentSpanContext?.spanId ? span.parentSpanContext : undefined;
-  const { startTime, endTime, duration, status } = span;
+  const { startTime, endTime, status } = span;
   return [
     span.name,
     span.kind,
@@ -198,8 +194,6 @@ function spanRecord(span: ReadableSpan, resource: number): SpanRecord {
     startTime[1],
     endTime[0],
     endTime[1],
-    duration?.[0],
-    duration?.[1],
     status.code,
     status.message,
     span.attributes,
