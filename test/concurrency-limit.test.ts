@@ -99,6 +99,38 @@ describe("ConcurrencyLimit", () => {
     expect(limit.needed).toBe(100);
   });
 
+  it("how far the backend is, is its quickest answer: answers slowed by its own queue (2 ms first, 20 ms behind 31 others) open nothing", () => {
+    const clock = { now: 0, busy: 0 };
+    const limit = new ConcurrencyLimit({ start: 32, max: 256, now: () => clock.now, demand: { mark: () => null, since: () => 0 } });
+    // A burst of 32 every 100 ms (320/s), on a backend that answers the first in 2 ms and the rest 20 ms later,
+    // as a receiver short of CPU does: the mean (about 19 ms) would ask for 2 × 320/s × 19 ms, more than 12.
+    const tick = () => {
+      limit.arrived(32);
+      limit.settled(clock.now - 2, true);
+      for (let i = 1; i < 32; i++) limit.settled(clock.now - 20, true);
+    };
+    for (let step = 0; step < 10; step++, clock.now += 100) tick();
+    expect(limit.needed).toBe(Math.ceil(2 * 0.32 * 2));
+    limit.starved(32);
+    expect(starvedSteps(limit, clock, 5, tick)).toEqual([32, 32, 32, 32, 32]);
+  });
+
+  it("a backend that moved farther away (a failover) is believed within two windows of 10 s", () => {
+    const clock = { now: 0, busy: 0 };
+    const limit = new ConcurrencyLimit({ start: 32, max: 256, now: () => clock.now, demand: { mark: () => null, since: () => 0 } });
+    const answerAfter = (ms: number) => {
+      limit.arrived(1_000);
+      limit.settled(clock.now - ms, true);
+      clock.now += 1_000;
+    };
+    for (let second = 0; second < 5; second++) answerAfter(1);
+    expect(limit.needed).toBe(2 * 1 * 1);
+    for (let second = 0; second < 10; second++) answerAfter(200);
+    expect(limit.needed).toBe(2 * 1 * 1);
+    for (let second = 0; second < 10; second++) answerAfter(200);
+    expect(limit.needed).toBe(2 * 1 * 200);
+  });
+
   it("only answers that succeeded say how far the backend is: a backend that hangs or fails opens no more connections", () => {
     const clock = { now: 0, busy: 0 };
     const limit = new ConcurrencyLimit({ start: 32, max: 256, now: () => clock.now, demand: { mark: () => null, since: () => 0 } });

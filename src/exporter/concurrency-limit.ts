@@ -6,8 +6,11 @@
  * is full. So the limit starts at the configured concurrency and grows (by half, up to `max`) while requests
  * have waited for a slot for a while *and* the thread that sends them was mostly idle meanwhile: they wait for
  * the network, which more requests in flight overcome. It grows no further than twice what the requests
- * coming in need by Little's law (their rate × how long a successful one takes): batches arrive 512 spans at
- * once, and a burst alone must not open every connection it may. Where the thread is busy instead, or waits for a core
+ * coming in need by Little's law (their rate × how long the backend is away): batches arrive 512 spans at
+ * once, and a burst alone must not open every connection it may. How far away the backend is, is the quickest
+ * successful answer of the last 10–20 s, not the mean: a backend whose answers slow down only because many
+ * wait in its own queue (one on the same machine, short of CPU) is near, and more in flight would only lengthen
+ * that queue. A CI run saw the mean open 45 connections to a loopback receiver under load. Where the thread is busy instead, or waits for a core
  * (a backend on the same machine, a core shared with the app), more in flight would only open connections, so
  * it does not grow. It shrinks back (by half, never below the start) once a long window went by using at most
  * half of it.
@@ -39,8 +42,8 @@ export const SHRINK_WINDOW_MS = 10_000;
 export const HEADROOM = 2;
 /** The arrival rate is counted over the last full bucket and the current one. */
 const RATE_BUCKET_MS = 1_000;
-/** Weight of each new answer time in the running mean. */
-const LATENCY_WEIGHT = 0.2;
+/** The quickest answer is kept over the last full window of this length and the current one. */
+const DISTANCE_WINDOW_MS = 10_000;
 
 export class ConcurrencyLimit {
   readonly #start: number;
@@ -56,8 +59,10 @@ export class ConcurrencyLimit {
   #arrivedBefore = 0;
   #arrivedNow = 0;
   #bucketStart: number;
-  /** Running mean of how long a successful request took, ms; undefined before the first. */
-  #answerMs: number | undefined;
+  /** The quickest successful answer, ms, in the window before and in this one; undefined before the first. */
+  #quickestBefore: number | undefined;
+  #quickestNow: number | undefined;
+  #distanceWindowStart: number;
 
   constructor(options: ConcurrencyLimitOptions) {
     this.#start = Math.max(1, Math.floor(options.start));
@@ -67,6 +72,7 @@ export class ConcurrencyLimit {
     this.#now = options.now ?? (() => performance.now());
     this.#windowStart = this.#now();
     this.#bucketStart = this.#windowStart;
+    this.#distanceWindowStart = this.#windowStart;
   }
 
   now(): number {
@@ -82,17 +88,36 @@ export class ConcurrencyLimit {
   /** A request sent at `sentAt` (this limit's `now()`) settled; only answers that succeeded say how far the backend is. */
   settled(sentAt: number, succeeded: boolean): void {
     if (!succeeded) return;
+    this.#rollDistanceWindow();
     const took = this.#now() - sentAt;
-    this.#answerMs = this.#answerMs === undefined ? took : this.#answerMs + LATENCY_WEIGHT * (took - this.#answerMs);
+    if (this.#quickestNow === undefined || took < this.#quickestNow) this.#quickestNow = took;
+  }
+
+  /** How far away the backend is, ms: its quickest answer lately; undefined while none succeeded lately. */
+  get #distanceMs(): number | undefined {
+    this.#rollDistanceWindow();
+    if (this.#quickestBefore === undefined) return this.#quickestNow;
+    if (this.#quickestNow === undefined) return this.#quickestBefore;
+    return Math.min(this.#quickestBefore, this.#quickestNow);
+  }
+
+  #rollDistanceWindow(): void {
+    const elapsed = this.#now() - this.#distanceWindowStart;
+    if (elapsed < DISTANCE_WINDOW_MS) return;
+    // A backend that moved farther (a failover) is believed within two windows.
+    this.#quickestBefore = elapsed < 2 * DISTANCE_WINDOW_MS ? this.#quickestNow : undefined;
+    this.#quickestNow = undefined;
+    this.#distanceWindowStart += elapsed < 2 * DISTANCE_WINDOW_MS ? DISTANCE_WINDOW_MS : elapsed;
   }
 
   /** Requests in flight the arrivals need (Little's law), with headroom; 0 before any answer. */
   get needed(): number {
-    if (this.#answerMs === undefined) return 0;
+    const distanceMs = this.#distanceMs;
+    if (distanceMs === undefined) return 0;
     this.#rollBuckets();
     // As if the bucket before was a full one (none before the first: a first batch is not a rate).
     const perMs = (this.#arrivedBefore + this.#arrivedNow) / (RATE_BUCKET_MS + (this.#now() - this.#bucketStart));
-    return Math.ceil(HEADROOM * perMs * this.#answerMs);
+    return Math.ceil(HEADROOM * perMs * distanceMs);
   }
 
   #rollBuckets(): void {
