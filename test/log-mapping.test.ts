@@ -8,13 +8,13 @@ import { mapLogRecord, severityNameOf, type LogMapping } from "../src/exporter/m
 import { OtlpLogViewer } from "../src/exporter/otlp-log-request.js";
 import { createPrivacy, type PrivacySettings } from "../src/exporter/privacy.js";
 import { createResourceMapper } from "../src/exporter/resource.js";
-import type { LogRecordRecord } from "../src/sender/log-records.js";
+import { logRecordOf, type LogRecordFields, type LogRecordRecord } from "../src/sender/log-records.js";
 
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const SPAN = "00f067aa0ba902b7";
 
-function record(overrides: Partial<LogRecordRecord> = {}): LogRecordRecord {
-  return {
+function record(overrides: Partial<LogRecordFields> = {}): LogRecordRecord {
+  return logRecordOf({
     seconds: 1_700_000_000,
     nanos: 123_456_789,
     severityNumber: 9,
@@ -28,7 +28,7 @@ function record(overrides: Partial<LogRecordRecord> = {}): LogRecordRecord {
     scope: { name: "@opentelemetry/instrumentation-pino" },
     resource: 0,
     ...overrides,
-  };
+  });
 }
 
 function mapping(settings: PrivacySettings & { serviceName?: string } = {}): LogMapping {
@@ -36,7 +36,7 @@ function mapping(settings: PrivacySettings & { serviceName?: string } = {}): Log
   return { sync: false, privacy, mapResource: createResourceMapper({ serviceName: settings.serviceName ?? "api" }, privacy) };
 }
 
-const map = (overrides: Partial<LogRecordRecord> = {}, settings: PrivacySettings = {}) => mapLogRecord(record(overrides), undefined, mapping(settings));
+const map = (overrides: Partial<LogRecordFields> = {}, settings: PrivacySettings = {}) => mapLogRecord(record(overrides), undefined, mapping(settings));
 
 describe("app.log event", () => {
   it("is the SDKs' payload, in the active span's trace, with ids and a dedupKey of its own", () => {

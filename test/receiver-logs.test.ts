@@ -12,7 +12,7 @@ import { AxonPushClient } from "../src/client.js";
 import { formatTraceTree, startLocalReceiver, type AxonPushApiVersion, type LocalReceiver, type ReceivedLog } from "../src/receiver/index.js";
 import { TracePrinter } from "../src/receiver/trace-printer.js";
 import { LogRequestMaker } from "../src/sender/log-request-maker.js";
-import type { LogRecordRecord } from "../src/sender/log-records.js";
+import { logRecordOf, type LogRecordFields, type LogRecordRecord } from "../src/sender/log-records.js";
 import { CHILD, headersFor, KEY, logEvent, problemWords, RECORD, ROOT, send, TENANT, TRACE } from "./receiver-requests.js";
 
 const VERSIONS: AxonPushApiVersion[] = ["go", "go-dev", "nest"];
@@ -107,8 +107,8 @@ describe("duplicates of a log record", () => {
 });
 
 /** A record as the app's thread hands it over (log-records.ts). */
-function record(overrides: Partial<LogRecordRecord> = {}): LogRecordRecord {
-  return {
+function record(overrides: Partial<LogRecordFields> = {}): LogRecordRecord {
+  return logRecordOf({
     seconds: 1_700_000_000,
     nanos: 5_000_000,
     severityNumber: 13,
@@ -122,7 +122,7 @@ function record(overrides: Partial<LogRecordRecord> = {}): LogRecordRecord {
     scope: { name: "@opentelemetry/instrumentation-pino", version: "0.61.0" },
     resource: 1,
     ...overrides,
-  };
+  });
 }
 
 describe.each(VERSIONS)("%s: what our request maker builds", (api) => {

@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AxonPushClient } from "../src/client.js";
 import { logSinkOf } from "../src/exporter/log-sink.js";
 import { AxonPushSpanExporter } from "../src/exporter/index.js";
-import type { LogBatch, LogRecordRecord } from "../src/sender/log-records.js";
+import { logRecordOf, type LogBatch } from "../src/sender/log-records.js";
 import type { ToSender } from "../src/sender/protocol.js";
 import { SPAN } from "../src/sender/records.js";
 import { ROOM_WAIT_MS } from "../src/sender/sender-lane.js";
@@ -216,7 +216,7 @@ describe("hand-over to the sender thread: only what its queue has room for cross
   it("log records: the same, on their own budget", () => {
     const { exporter, posted, threadNow } = exporterOverFakeThread({ maxLogQueueSize: 6 });
     const sink = logSinkOf(exporter)!;
-    const record = { seconds: 1, nanos: 0, severityNumber: 9, body: "line", resource: 0 } as unknown as LogRecordRecord;
+    const record = logRecordOf({ seconds: 1, nanos: 0, severityNumber: 9, body: "line", attributes: {}, droppedAttributesCount: 0, scope: { name: "test" }, resource: 0 });
     const batch = (n: number): LogBatch => ({ records: Array.from({ length: n }, () => record), resources: [], unreadable: 0 });
 
     sink.handOverLogs(batch(4));

@@ -11,7 +11,7 @@
  */
 import type { HrTime } from "@opentelemetry/api";
 import type { Resource } from "@opentelemetry/resources";
-import type { LogRecordRecord } from "../sender/log-records.js";
+import { LOG, type LogRecordRecord } from "../sender/log-records.js";
 import { PARENT_EVENT_ID_METADATA } from "./event-types.js";
 import { hrTimeToNanosString, sendableSpanTimes } from "./hrtime.js";
 import type { AppLogEvent } from "./log-event-types.js";
@@ -49,19 +49,22 @@ export function sendableLogTime(time: HrTime): HrTime {
 
 export function mapLogRecord(record: LogRecordRecord, resource: Resource | undefined, mapping: LogMapping): AppLogEvent {
   const { privacy } = mapping;
-  const severityNumber = Number.isInteger(record.severityNumber) ? record.severityNumber! : 0;
-  const attributes = logAttributesAsStrings(record.attributes ?? {}, privacy);
-  if (record.eventName) attributes["event.name"] = record.eventName;
-  const parentSpanId = record.spanId;
-  const traceId = record.traceId ?? randomTraceId();
+  const severityNumber = Number.isInteger(record[LOG.severityNumber]) ? record[LOG.severityNumber]! : 0;
+  const recordAttributes = record[LOG.attributes] ?? {};
+  const attributes = logAttributesAsStrings(recordAttributes, privacy);
+  const eventName = record[LOG.eventName];
+  if (eventName) attributes["event.name"] = eventName;
+  const parentSpanId = record[LOG.spanId];
+  const traceId = record[LOG.traceId] ?? randomTraceId();
   const spanId = randomSpanId();
+  const scopeName = record[LOG.scope].name;
   const event: AppLogEvent = {
-    identifier: identifierOf(record.scope.name, record.attributes ?? {}),
+    identifier: identifierOf(scopeName, recordAttributes),
     payload: {
       severityNumber,
-      severityText: record.severityText || severityNameOf(severityNumber),
-      body: logBodyAsText(record.body, privacy),
-      timeUnixNano: hrTimeToNanosString(sendableLogTime([record.seconds, record.nanos])),
+      severityText: record[LOG.severityText] || severityNameOf(severityNumber),
+      body: logBodyAsText(record[LOG.body], privacy),
+      timeUnixNano: hrTimeToNanosString(sendableLogTime([record[LOG.seconds], record[LOG.nanos]])),
       attributes,
       resource: mapping.mapResource(resource),
     },
@@ -69,8 +72,8 @@ export function mapLogRecord(record: LogRecordRecord, resource: Resource | undef
     traceId,
     spanId,
     metadata: parentSpanId
-      ? { framework: frameworkOf(record.scope.name), [PARENT_EVENT_ID_METADATA]: parentSpanId }
-      : { framework: frameworkOf(record.scope.name) },
+      ? { framework: frameworkOf(scopeName), [PARENT_EVENT_ID_METADATA]: parentSpanId }
+      : { framework: frameworkOf(scopeName) },
     dedupKey: `otel-log:${traceId}:${spanId}`,
   };
   if (mapping.channelId) event.channel_id = mapping.channelId;

@@ -12,7 +12,7 @@ import { JsonLogsSerializer } from "@opentelemetry/otlp-transformer/build/src/lo
 import { ProtobufLogsSerializer } from "@opentelemetry/otlp-transformer/build/src/logs/protobuf/index.js";
 import type { Resource } from "@opentelemetry/resources";
 import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
-import type { LogRecordRecord } from "../sender/log-records.js";
+import { LOG, type LogRecordRecord } from "../sender/log-records.js";
 import type { ScopeRecord } from "../sender/records.js";
 import { PlainResource } from "../sender/plain-resource.js";
 import type { OtlpEncoding } from "../transport/otlp-encodings.js";
@@ -53,22 +53,23 @@ export class OtlpLogViewer {
 
   view(record: LogRecordRecord, resource: Resource | undefined): ReadableLogRecord {
     const privacy = this.#privacy;
-    const time = sendableLogTime([record.seconds, record.nanos]);
-    const observed = record.observedSeconds === undefined ? time : sendableLogTime([record.observedSeconds, record.observedNanos ?? 0]);
+    const time = sendableLogTime([record[LOG.seconds], record[LOG.nanos]]);
+    const observedSeconds = record[LOG.observedSeconds];
+    const observed = observedSeconds === undefined ? time : sendableLogTime([observedSeconds, record[LOG.observedNanos] ?? 0]);
+    const traceId = record[LOG.traceId];
+    const spanId = record[LOG.spanId];
     return {
       hrTime: time,
       hrTimeObserved: observed,
-      ...(record.traceId && record.spanId
-        ? { spanContext: { traceId: record.traceId, spanId: record.spanId, traceFlags: record.traceFlags ?? 0 } }
-        : {}),
-      severityText: record.severityText,
-      severityNumber: record.severityNumber,
-      body: privateLogBody(record.body, privacy) as ReadableLogRecord["body"],
-      eventName: record.eventName,
+      ...(traceId && spanId ? { spanContext: { traceId, spanId, traceFlags: record[LOG.traceFlags] ?? 0 } } : {}),
+      severityText: record[LOG.severityText],
+      severityNumber: record[LOG.severityNumber],
+      body: privateLogBody(record[LOG.body], privacy) as ReadableLogRecord["body"],
+      eventName: record[LOG.eventName],
       resource: this.#viewOfResource(resource),
-      instrumentationScope: this.#scopeOf(record.scope),
-      attributes: privateLogAttributes(record.attributes ?? {}, privacy) as ReadableLogRecord["attributes"],
-      droppedAttributesCount: record.droppedAttributesCount ?? 0,
+      instrumentationScope: this.#scopeOf(record[LOG.scope]),
+      attributes: privateLogAttributes(record[LOG.attributes] ?? {}, privacy) as ReadableLogRecord["attributes"],
+      droppedAttributesCount: record[LOG.droppedAttributesCount] ?? 0,
     };
   }
 

@@ -6,36 +6,105 @@
  * serialising and HTTP all happen on the sender (log-request-maker.ts).
  *
  * Flat on purpose: `postMessage` clones object by object, and a log storm
- * is many records, so times are numbers and the active span's ids fields of
- * the record itself (two objects a record, not five; measured in
- * `npm run bench logs`).
+ * is many records, so a record is one array of its fields (times as
+ * numbers, the active span's ids among them): the array and its attributes
+ * are all that is cloned per record (measured in `npm run bench logs`).
  */
 import type { HrTime } from "@opentelemetry/api";
 import type { Resource } from "@opentelemetry/resources";
 import type { ResourceRecord, ScopeRecord } from "./records.js";
 import { ResourceNumbers } from "./resource-numbers.js";
 
-export interface LogRecordRecord {
+/**
+ * One emitted log record, as a tuple (read it with the `LOG` positions): as
+ * for spans (records.ts), `postMessage`'s structured clone writes every
+ * property name of every object again, and a tuple has none. 512 pino-sized
+ * records: 277 bytes each as objects, 136 as tuples; serialising them on the
+ * app's thread 0.52–0.63 µs a record as objects, 0.31–0.35 as tuples, and
+ * reading them on the sender 1.33–1.56 against 0.91–1.05 (Node 20 and 26,
+ * bench/FINDINGS.md).
+ */
+export type LogRecordRecord = readonly [
   /** `hrTime`: seconds and nanoseconds. */
+  seconds: number,
+  nanos: number,
+  /** `hrTimeObserved`, when it is another time than `hrTime`. */
+  observedSeconds: number | undefined,
+  observedNanos: number | undefined,
+  severityNumber: number | undefined,
+  severityText: string | undefined,
+  /** Any OpenTelemetry AnyValue: a string mostly, else numbers, arrays, maps, bytes. */
+  body: unknown,
+  attributes: Readonly<Record<string, unknown>>,
+  droppedAttributesCount: number,
+  eventName: string | undefined,
+  /** The span that was active when the record was written; undefined outside any span. */
+  traceId: string | undefined,
+  spanId: string | undefined,
+  traceFlags: number | undefined,
+  /** The same plain object for every record of a logger (cloned once per batch). */
+  scope: ScopeRecord,
+  /** The resource's number (ResourceRecord.id); 0 for none. */
+  resource: number,
+];
+
+/** Where each field of a LogRecordRecord is. */
+export const LOG = {
+  seconds: 0,
+  nanos: 1,
+  observedSeconds: 2,
+  observedNanos: 3,
+  severityNumber: 4,
+  severityText: 5,
+  body: 6,
+  attributes: 7,
+  droppedAttributesCount: 8,
+  eventName: 9,
+  traceId: 10,
+  spanId: 11,
+  traceFlags: 12,
+  scope: 13,
+  resource: 14,
+} as const;
+
+/** A log record's fields by name: what `logRecordOf` takes, for records built by hand. */
+export interface LogRecordFields {
   readonly seconds: number;
   readonly nanos: number;
-  /** `hrTimeObserved`, when it is another time than `hrTime`. */
   readonly observedSeconds?: number;
   readonly observedNanos?: number;
   readonly severityNumber?: number;
   readonly severityText?: string;
-  /** Any OpenTelemetry AnyValue: a string mostly, else numbers, arrays, maps, bytes. */
   readonly body?: unknown;
   readonly attributes: Readonly<Record<string, unknown>>;
   readonly droppedAttributesCount: number;
   readonly eventName?: string;
-  /** The span that was active when the record was written; undefined outside any span. */
   readonly traceId?: string;
   readonly spanId?: string;
   readonly traceFlags?: number;
   readonly scope: ScopeRecord;
-  /** The resource's number (ResourceRecord.id); 0 for none. */
   readonly resource: number;
+}
+
+/** The record these named fields make (tests, and anything else that builds one by hand). */
+export function logRecordOf(fields: LogRecordFields): LogRecordRecord {
+  return [
+    fields.seconds,
+    fields.nanos,
+    fields.observedSeconds,
+    fields.observedNanos,
+    fields.severityNumber,
+    fields.severityText,
+    fields.body,
+    fields.attributes,
+    fields.droppedAttributesCount,
+    fields.eventName,
+    fields.traceId,
+    fields.spanId,
+    fields.traceFlags,
+    fields.scope,
+    fields.resource,
+  ];
 }
 
 /** Records for one hand-over, with the resources the sender has not been told about yet. */
@@ -71,28 +140,24 @@ export class LogRecordMaker {
     const span = record.spanContext;
     const [seconds, nanos] = record.hrTime;
     const [observedSeconds, observedNanos] = record.hrTimeObserved;
-    const out: { -readonly [K in keyof LogRecordRecord]: LogRecordRecord[K] } = {
+    const observedElsewhen = observedSeconds !== seconds || observedNanos !== nanos;
+    return [
       seconds,
       nanos,
-      severityNumber: record.severityNumber,
-      severityText: record.severityText,
-      body: record.body,
-      attributes: record.attributes,
-      droppedAttributesCount: record.droppedAttributesCount,
-      eventName: record.eventName,
-      scope: this.#scopeOf(record.instrumentationScope),
-      resource: this.#resources.numberOf(record.resource, described),
-    };
-    if (observedSeconds !== seconds || observedNanos !== nanos) {
-      out.observedSeconds = observedSeconds;
-      out.observedNanos = observedNanos;
-    }
-    if (span) {
-      out.traceId = span.traceId;
-      out.spanId = span.spanId;
-      out.traceFlags = span.traceFlags;
-    }
-    return out;
+      observedElsewhen ? observedSeconds : undefined,
+      observedElsewhen ? observedNanos : undefined,
+      record.severityNumber,
+      record.severityText,
+      record.body,
+      record.attributes,
+      record.droppedAttributesCount,
+      record.eventName,
+      span?.traceId,
+      span?.spanId,
+      span?.traceFlags,
+      this.#scopeOf(record.instrumentationScope),
+      this.#resources.numberOf(record.resource, described),
+    ];
   }
 
   /** The same plain scope object for every record of a logger: cloned once per batch, grouped as one by OTLP. */
@@ -116,11 +181,12 @@ export class LogRecordMaker {
 export function cloneableLogBatch(batch: LogBatch): LogBatch {
   return {
     ...batch,
-    records: batch.records.map((record) => ({
-      ...record,
-      body: plainValue(record.body, new Set()),
-      attributes: plainValue(record.attributes, new Set()) as Record<string, unknown>,
-    })),
+    records: batch.records.map((record) => {
+      const plain = [...record] as unknown[];
+      plain[LOG.body] = plainValue(record[LOG.body], new Set());
+      plain[LOG.attributes] = plainValue(record[LOG.attributes], new Set());
+      return plain as unknown as LogRecordRecord;
+    }),
   };
 }
 

@@ -15,7 +15,7 @@ import { createResourceMapper } from "../exporter/resource.js";
 import { eventToRequest } from "../exporter/serialize.js";
 import { decideOtlpEncoding, type ServerOtlpEncodings } from "../transport/otlp-encodings.js";
 import type { OutgoingRequest } from "../transport/types.js";
-import type { LogRecordRecord } from "./log-records.js";
+import { LOG, type LogRecordRecord } from "./log-records.js";
 import type { ResourceRecord } from "./records.js";
 import { ResourceTable } from "./record-spans.js";
 
@@ -51,7 +51,7 @@ export class LogRequestMaker {
   fromRecords(records: readonly LogRecordRecord[]): BuiltRequests {
     return this.#build(
       records,
-      records.map((record) => this.#resources.get(record.resource)),
+      records.map((record) => this.#resources.get(record[LOG.resource])),
     );
   }
 }
