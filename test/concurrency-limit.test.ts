@@ -22,6 +22,13 @@ function testLimit(start: number, max: number, { arrivalsPerSecond = 1_000_000, 
   return { clock, limit };
 }
 
+/** A limit from 32 to 256 whose sending thread is always asleep, with nothing measured yet. */
+function asleepLimit() {
+  const clock = { now: 0 };
+  const limit = new ConcurrencyLimit({ start: 32, max: 256, now: () => clock.now, demand: { mark: () => null, since: () => 0 } });
+  return { clock, limit };
+}
+
 /** `steps` windows of requests waiting with every slot taken, `between` run before each; the limit after each. */
 function starvedSteps(limit: ConcurrencyLimit, clock: { now: number }, steps: number, between = () => {}): number[] {
   const seen = [];
@@ -86,8 +93,7 @@ describe("ConcurrencyLimit", () => {
   });
 
   it("grows no further than twice what the arrivals need by Little's law (1,000 requests/s answered in 50 ms: 100)", () => {
-    const clock = { now: 0, busy: 0 };
-    const limit = new ConcurrencyLimit({ start: 32, max: 256, now: () => clock.now, demand: { mark: () => null, since: () => 0 } });
+    const { clock, limit } = asleepLimit();
     // 100 requests every 100 ms, each answered 50 ms after it went out.
     const tick = () => {
       limit.arrived(100);
@@ -100,8 +106,7 @@ describe("ConcurrencyLimit", () => {
   });
 
   it("how far the backend is, is its quickest answer: answers slowed by its own queue (2 ms first, 20 ms behind 31 others) open nothing", () => {
-    const clock = { now: 0, busy: 0 };
-    const limit = new ConcurrencyLimit({ start: 32, max: 256, now: () => clock.now, demand: { mark: () => null, since: () => 0 } });
+    const { clock, limit } = asleepLimit();
     // A burst of 32 every 100 ms (320/s), on a backend that answers the first in 2 ms and the rest 20 ms later,
     // as a receiver short of CPU does: the mean (about 19 ms) would ask for 2 × 320/s × 19 ms, more than 12.
     const tick = () => {
@@ -116,8 +121,7 @@ describe("ConcurrencyLimit", () => {
   });
 
   it("a backend that moved farther away (a failover) is believed within two windows of 10 s", () => {
-    const clock = { now: 0, busy: 0 };
-    const limit = new ConcurrencyLimit({ start: 32, max: 256, now: () => clock.now, demand: { mark: () => null, since: () => 0 } });
+    const { clock, limit } = asleepLimit();
     const answerAfter = (ms: number) => {
       limit.arrived(1_000);
       limit.settled(clock.now - ms, true);
@@ -132,8 +136,7 @@ describe("ConcurrencyLimit", () => {
   });
 
   it("only answers that succeeded say how far the backend is: a backend that hangs or fails opens no more connections", () => {
-    const clock = { now: 0, busy: 0 };
-    const limit = new ConcurrencyLimit({ start: 32, max: 256, now: () => clock.now, demand: { mark: () => null, since: () => 0 } });
+    const { clock, limit } = asleepLimit();
     limit.arrived(5_000);
     clock.now += 10_000;
     limit.settled(0, false);
