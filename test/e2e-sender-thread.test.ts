@@ -75,9 +75,20 @@ describe("where no thread can run, or once it died", () => {
   });
 
   it("the thread dies holding spans: later spans go from the app's thread, the held ones are counted and said", async () => {
-    // The first two events hang: the thread holds them when it dies.
+    // The first two events hang: the thread holds them when it dies. The app kills it once both have arrived here.
     receiver.failNext({ hang: true, times: 2 });
-    const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env: axonpushEnv(receiver.url), args: ["sender-dies"] });
+    const dir = mkdtempSync(join(tmpdir(), "axonpush-sender-dies-"));
+    const goFile = join(dir, "go");
+    const running = runToEnd(APP, {
+      nodeArgs: ["--require", "axonpush-otel/register"],
+      env: axonpushEnv(receiver.url, { FIXTURE_GO_FILE: goFile }),
+      args: ["sender-dies"],
+    });
+    const deadline = Date.now() + 15_000;
+    while (receiver.requestCount < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    writeFileSync(goFile, "");
+    const run = await running;
+    rmSync(dir, { recursive: true, force: true });
     expect(run.code, run.stderr).toBe(0);
     expect(run.result).toEqual({ before: "running", after: "gone" });
     expect(receiver.spans().map((s) => s.name).sort()).toEqual(["after-0", "after-1", "after-2"]);
