@@ -10,12 +10,13 @@
  * once, and a burst alone must not open every connection it may. How far away the backend is, is the quickest
  * successful answer of the last 10–20 s, not the mean: a backend whose answers slow down only because many
  * wait in its own queue (one on the same machine, short of CPU) is near, and more in flight would only lengthen
- * that queue. A CI run saw the mean open 45 connections to a loopback receiver under load. Where the thread is busy instead, or waits for a core
- * (a backend on the same machine, a core shared with the app), more in flight would only open connections, so
- * it does not grow. It shrinks back (by half, never below the start) once a long window went by using at most
+ * that queue. A CI run saw the mean open 45 connections to a loopback receiver under load. Where the thread is
+ * busy instead, or waits for a core (a backend on the same machine, a core shared with the app), more in flight
+ * would only open connections, so it does not grow. It shrinks back (by half, never below the start) once a long window went by using at most
  * half of it.
  */
 import { threadDemand } from "./thread-demand.js";
+import { WindowPair } from "./window-pair.js";
 
 /** The share of the time since a mark that the sending thread ran or waited for a core (thread-demand.ts). */
 export interface ThreadDemand {
@@ -56,13 +57,10 @@ export class ConcurrencyLimit {
   #starvedMark: unknown;
   #windowStart: number;
   #peakInFlight = 0;
-  #arrivedBefore = 0;
-  #arrivedNow = 0;
-  #bucketStart: number;
-  /** The quickest successful answer, ms, in the window before and in this one; undefined before the first. */
-  #quickestBefore: number | undefined;
-  #quickestNow: number | undefined;
-  #distanceWindowStart: number;
+  /** Requests that came in to be sent, in the last full bucket and this one. */
+  readonly #arrived: WindowPair<number>;
+  /** The quickest successful answer, ms, in the window before and in this one; undefined while none. */
+  readonly #quickest: WindowPair<number | undefined>;
 
   constructor(options: ConcurrencyLimitOptions) {
     this.#start = Math.max(1, Math.floor(options.start));
@@ -71,8 +69,9 @@ export class ConcurrencyLimit {
     this.#demand = options.demand ?? threadDemand();
     this.#now = options.now ?? (() => performance.now());
     this.#windowStart = this.#now();
-    this.#bucketStart = this.#windowStart;
-    this.#distanceWindowStart = this.#windowStart;
+    this.#arrived = new WindowPair(RATE_BUCKET_MS, 0, this.#windowStart);
+    // A backend that moved farther (a failover) is believed within two windows.
+    this.#quickest = new WindowPair<number | undefined>(DISTANCE_WINDOW_MS, undefined, this.#windowStart);
   }
 
   now(): number {
@@ -81,51 +80,38 @@ export class ConcurrencyLimit {
 
   /** `count` requests came in to be sent. */
   arrived(count: number): void {
-    this.#rollBuckets();
-    this.#arrivedNow += count;
+    const now = this.#now();
+    this.#arrived.set(now, this.#arrived.current(now) + count);
   }
 
   /** A request sent at `sentAt` (this limit's `now()`) settled; only answers that succeeded say how far the backend is. */
   settled(sentAt: number, succeeded: boolean): void {
     if (!succeeded) return;
-    this.#rollDistanceWindow();
-    const took = this.#now() - sentAt;
-    if (this.#quickestNow === undefined || took < this.#quickestNow) this.#quickestNow = took;
+    const now = this.#now();
+    const took = now - sentAt;
+    const quickest = this.#quickest.current(now);
+    if (quickest === undefined || took < quickest) this.#quickest.set(now, took);
   }
 
   /** How far away the backend is, ms: its quickest answer lately; undefined while none succeeded lately. */
   get #distanceMs(): number | undefined {
-    this.#rollDistanceWindow();
-    if (this.#quickestBefore === undefined) return this.#quickestNow;
-    if (this.#quickestNow === undefined) return this.#quickestBefore;
-    return Math.min(this.#quickestBefore, this.#quickestNow);
-  }
-
-  #rollDistanceWindow(): void {
-    const elapsed = this.#now() - this.#distanceWindowStart;
-    if (elapsed < DISTANCE_WINDOW_MS) return;
-    // A backend that moved farther (a failover) is believed within two windows.
-    this.#quickestBefore = elapsed < 2 * DISTANCE_WINDOW_MS ? this.#quickestNow : undefined;
-    this.#quickestNow = undefined;
-    this.#distanceWindowStart += elapsed < 2 * DISTANCE_WINDOW_MS ? DISTANCE_WINDOW_MS : elapsed;
+    const now = this.#now();
+    const before = this.#quickest.before(now);
+    const current = this.#quickest.current(now);
+    if (before === undefined) return current;
+    if (current === undefined) return before;
+    return Math.min(before, current);
   }
 
   /** Requests in flight the arrivals need (Little's law), with headroom; 0 before any answer. */
   get needed(): number {
     const distanceMs = this.#distanceMs;
     if (distanceMs === undefined) return 0;
-    this.#rollBuckets();
+    const now = this.#now();
+    const arrived = this.#arrived.before(now) + this.#arrived.current(now);
     // As if the bucket before was a full one (none before the first: a first batch is not a rate).
-    const perMs = (this.#arrivedBefore + this.#arrivedNow) / (RATE_BUCKET_MS + (this.#now() - this.#bucketStart));
+    const perMs = arrived / (RATE_BUCKET_MS + this.#arrived.elapsed(now));
     return Math.ceil(HEADROOM * perMs * distanceMs);
-  }
-
-  #rollBuckets(): void {
-    const elapsed = this.#now() - this.#bucketStart;
-    if (elapsed < RATE_BUCKET_MS) return;
-    this.#arrivedBefore = elapsed < 2 * RATE_BUCKET_MS ? this.#arrivedNow : 0;
-    this.#arrivedNow = 0;
-    this.#bucketStart += elapsed < 2 * RATE_BUCKET_MS ? RATE_BUCKET_MS : elapsed;
   }
 
   get current(): number {
