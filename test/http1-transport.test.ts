@@ -7,7 +7,7 @@ import http from "node:http";
 import https from "node:https";
 import net, { type AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Http1Transport } from "../src/transport/http1-transport.js";
 import type { OutgoingRequest } from "../src/transport/types.js";
 import { answer, keyOf, listen, startRawServer as startRawServerOn, type RawRequest } from "./helpers/raw-http-server.js";
@@ -201,6 +201,22 @@ describe("Http1Transport: the pool", () => {
     expect(server.stats.connections).toBe(3);
     expect(server.stats.maxHandling).toBeLessThanOrEqual(3);
     expect(server.requests.map((r) => r.headers["idempotency-key"]).sort()).toEqual(Array.from({ length: 15 }, (_, n) => `idem-${n}`).sort());
+  });
+
+  it("ends every unanswered send when it closes, on a connection or waiting for one, and closes its connections", async () => {
+    const server = await startHttpServer(() => {
+      // Never answers.
+    });
+    const transport = transportFor(server.url, { connections: 1 });
+    const onTheWire = transport.send(requestNo(0));
+    const waiting = transport.send(requestNo(1));
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
+    transport.close();
+    const closed = { kind: "failure", message: "transport closed" };
+    expect(await onTheWire).toEqual(closed);
+    expect(await waiting).toEqual(closed);
+    await vi.waitFor(() => expect(server.stats.open).toBe(0));
+    expect(server.requests.map((r) => r.headers["idempotency-key"])).toEqual(["idem-0"]);
   });
 
   it("sends queued requests oldest first", async () => {

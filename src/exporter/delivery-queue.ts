@@ -109,13 +109,26 @@ class WaitingLine {
   }
 }
 
+/** A request on its way: its line, when it went out (the limit's clock: how long it took says how far the backend is), and where it sits in the list. */
+interface Sending {
+  readonly request: OutgoingRequest;
+  readonly line: QueueLine;
+  readonly sentAt: number;
+  /** Its place in `#sending`; -1 once settled. */
+  at: number;
+}
+
 export class DeliveryQueue {
   readonly #options: DeliveryQueueOptions;
   readonly #spans: WaitingLine;
   readonly #logs: WaitingLine;
   readonly #limit: ConcurrencyLimit;
-  /** Each request on its way, its line, and when it went out (the limit's clock: how long it took says how far the backend is). */
-  readonly #sending = new Map<OutgoingRequest, { line: QueueLine; sentAt: number }>();
+  /**
+   * Each request on its way, in no order (one leaving takes the last one's place). An array rather than a Map
+   * keyed by request: a long-lived hash table with one add and one delete a request kept every request's
+   * objects alive past the young generation's collections (bench FINDINGS, 2026-12-07 evening).
+   */
+  readonly #sending: Sending[] = [];
   #idleWaiters: (() => void)[] = [];
 
   constructor(options: DeliveryQueueOptions) {
@@ -137,7 +150,7 @@ export class DeliveryQueue {
 
   /** Requests being sent, of both lines. */
   get sendingCount(): number {
-    return this.#sending.size;
+    return this.#sending.length;
   }
 
   /** Spans held, waiting plus being sent: what `maxQueueSize` bounds. */
@@ -178,12 +191,6 @@ export class DeliveryQueue {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Every accepted span request not yet settled, oldest first. */
-  pending(): OutgoingRequest[] {
-    const sending = [...this.#sending].filter(([, { line }]) => line === "spans").map(([request]) => request);
-    return [...sending, ...this.#spans.waiting()];
-  }
-
   /** Gives up on every span request still waiting (a deadline passed); returns how many spans they carried. */
   abandonWaiting(): number {
     const spans = this.#spans.abandon();
@@ -200,24 +207,25 @@ export class DeliveryQueue {
 
   #pump(): void {
     for (;;) {
-      if (this.#sending.size >= this.#limit.current) {
+      if (this.#sending.length >= this.#limit.current) {
         if (this.#spans.waitingCount === 0 && this.#logs.waitingCount === 0) return;
         // Requests wait with every slot taken: the limit may grow (for a far backend), and those slots are used at once.
-        this.#limit.starved(this.#sending.size);
-        if (this.#sending.size >= this.#limit.current) return;
+        this.#limit.starved(this.#sending.length);
+        if (this.#sending.length >= this.#limit.current) return;
       }
       const next = this.#next();
       if (!next) {
-        this.#limit.fed(this.#sending.size);
+        this.#limit.fed(this.#sending.length);
         return;
       }
       const [request, line] = next;
-      this.#sending.set(request, { line, sentAt: this.#limit.now() });
+      const sending: Sending = { request, line, sentAt: this.#limit.now(), at: this.#sending.length };
+      this.#sending.push(sending);
       (line === "spans" ? this.#spans : this.#logs).sending += 1;
       this.#options.transport.send(request).then(
-        (result) => this.#settle(request, result),
+        (result) => this.#settle(sending, result),
         // Transports never reject by contract; a broken one still must not strand a request.
-        (error: unknown) => this.#settle(request, { kind: "failure", message: String(error) }),
+        (error: unknown) => this.#settle(sending, { kind: "failure", message: String(error) }),
       );
     }
   }
@@ -231,10 +239,15 @@ export class DeliveryQueue {
     return log ? [log, "logs"] : undefined;
   }
 
-  #settle(request: OutgoingRequest, result: SendResult): void {
-    const sending = this.#sending.get(request);
-    if (!sending || !this.#sending.delete(request)) return;
-    const { line, sentAt } = sending;
+  #settle(sending: Sending, result: SendResult): void {
+    if (sending.at < 0) return;
+    const last = this.#sending.pop()!;
+    if (last !== sending) {
+      this.#sending[sending.at] = last;
+      last.at = sending.at;
+    }
+    sending.at = -1;
+    const { request, line, sentAt } = sending;
     this.#limit.settled(sentAt, result.kind === "success");
     const waitingLine = line === "spans" ? this.#spans : this.#logs;
     waitingLine.sending -= 1;
@@ -248,7 +261,7 @@ export class DeliveryQueue {
   }
 
   #isIdle(): boolean {
-    return this.#spans.waitingCount === 0 && this.#logs.waitingCount === 0 && this.#sending.size === 0;
+    return this.#spans.waitingCount === 0 && this.#logs.waitingCount === 0 && this.#sending.length === 0;
   }
 
   #notifyIfIdle(): void {

@@ -73,6 +73,17 @@ export class Connection {
     if (this.#socket) this.#write(exchange, this.#socket);
   }
 
+  /**
+   * The exchange this connection carries, which it gives up: it will not call its `done` (the transport
+   * closing ends it itself).
+   */
+  release(): Exchange | undefined {
+    const exchange = this.#current;
+    this.#current = undefined;
+    this.#reader = undefined;
+    return exchange;
+  }
+
   /** Ends the connection; an exchange on the wire ends as broken. */
   destroy(): void {
     this.#opening?.destroy();
