@@ -32,12 +32,17 @@ export class OtlpJsonFallbackTransport implements Transport {
     this.#encodings = encodings;
   }
 
-  async send(request: OutgoingRequest): Promise<SendResult> {
+  send(request: OutgoingRequest): Promise<SendResult> {
     // Built before the server said JSON only: send it as JSON rather than collect a certain refusal.
     const current = inServerEncoding(request, this.#encodings);
+    // Already JSON, or in the encoding the user chose (every event): nothing to switch, so nothing of this
+    // layer waits on the answer (one promise less for each of the events transport's one request a span).
+    if (!current.asJson) return this.#inner.send(current);
+    return this.#sendSwitchable(current);
+  }
+
+  async #sendSwitchable(current: OutgoingRequest): Promise<SendResult> {
     const result = await this.#inner.send(current);
-    // Already JSON, or in the encoding the user chose: nothing to switch.
-    if (!current.asJson) return result;
     if (result.kind === "success") {
       this.#encodings.learnProtobufAccepted();
       return result;

@@ -165,7 +165,7 @@ export class AnswerReader {
     this.#status = status;
     if (status < 200) return undefined; // interim: no body, its headers are not the answer's
     this.#retryAfter = retryAfter;
-    this.#reusable = minor === 0x31 && !connection.split(",").some((token) => token.trim() === "close");
+    this.#reusable = minor === 0x31 && !(connection !== "" && connection.split(",").some((token) => token.trim() === "close"));
     if (status === 204 || status === 304) {
       this.#phase = Phase.Head;
     } else if (transferEncoding !== undefined) {
@@ -174,9 +174,9 @@ export class AnswerReader {
       if (codings[codings.length - 1] === "chunked") this.#phase = Phase.ChunkSize;
       else this.#untilClose();
     } else if (contentLength !== undefined) {
-      const lengths = new Set(contentLength.split(",").map((length) => length.trim()));
-      const [length] = lengths;
-      if (lengths.size !== 1 || !/^\d{1,15}$/.test(length!)) return "invalid Content-Length";
+      // One value, nearly always (read as it is: nothing built per answer); repeated ones must all agree.
+      const length = contentLength.includes(",") ? soleValueOf(contentLength) : contentLength;
+      if (length === undefined || !/^\d{1,15}$/.test(length)) return "invalid Content-Length";
       this.#remaining = Number(length);
       this.#phase = this.#remaining === 0 ? Phase.Head : Phase.Fixed;
     } else {
@@ -212,6 +212,12 @@ export class AnswerReader {
     const body = this.#body.length === 1 ? this.#body[0]! : Buffer.concat(this.#body);
     return { status: this.#status, retryAfter: this.#retryAfter, body, reusable };
   }
+}
+
+/** The one value a repeated header's comma-joined values all have, or undefined when they differ. */
+function soleValueOf(joined: string): string | undefined {
+  const values = new Set(joined.split(",").map((value) => value.trim()));
+  return values.size === 1 ? values.values().next().value : undefined;
 }
 
 /** The size of a chunk-size line (hexadecimal, extensions after `;` ignored), or undefined. */
