@@ -12,8 +12,8 @@
  * wait in its own queue (one on the same machine, short of CPU) is near, and more in flight would only lengthen
  * that queue. A CI run saw the mean open 45 connections to a loopback receiver under load. Where the thread is
  * busy instead, or waits for a core (a backend on the same machine, a core shared with the app), more in flight
- * would only open connections, so it does not grow. It shrinks back (by half, never below the start) once a long window went by using at most
- * half of it.
+ * would only open connections, so it does not grow. It shrinks back (by half, never below the start) once a
+ * long window went by using at most half of it.
  */
 import { threadDemand } from "./thread-demand.js";
 import { WindowPair } from "./window-pair.js";

@@ -82,13 +82,9 @@ class WaitingLine {
     return request;
   }
 
-  waiting(): OutgoingRequest[] {
-    return this.#waiting.slice(this.#head) as OutgoingRequest[];
-  }
-
   /** Gives up on everything still waiting; returns how many items they carried. */
   abandon(): number {
-    const abandoned = this.waiting();
+    const abandoned = this.#waiting.slice(this.#head) as OutgoingRequest[];
     this.#waiting = [];
     this.#head = 0;
     let items = 0;
@@ -109,12 +105,15 @@ class WaitingLine {
   }
 }
 
-/** A request on its way: its line, when it went out (the limit's clock: how long it took says how far the backend is), and where it sits in the list. */
+/**
+ * A request on its way: its line, when it went out (the limit's clock: how long it took says how far the
+ * backend is), and where it sits in the list.
+ */
 interface Sending {
   readonly request: OutgoingRequest;
   readonly line: QueueLine;
   readonly sentAt: number;
-  /** Its place in `#sending`; -1 once settled. */
+  /** Its place in `#sending`. */
   at: number;
 }
 
@@ -239,14 +238,13 @@ export class DeliveryQueue {
     return log ? [log, "logs"] : undefined;
   }
 
+  /** Called once for each request sent: its send settles once, by contract or by rejection. */
   #settle(sending: Sending, result: SendResult): void {
-    if (sending.at < 0) return;
     const last = this.#sending.pop()!;
     if (last !== sending) {
       this.#sending[sending.at] = last;
       last.at = sending.at;
     }
-    sending.at = -1;
     const { request, line, sentAt } = sending;
     this.#limit.settled(sentAt, result.kind === "success");
     const waitingLine = line === "spans" ? this.#spans : this.#logs;
