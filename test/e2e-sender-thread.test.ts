@@ -32,6 +32,19 @@ const PERMISSION_FLAG = (() => {
 
 /** The loss lines our preload printed (as process warnings, or written directly at exit). */
 const lossLines = (stderr: string) => stderr.split("\n").filter((line) => /AxonPushWarning: .* not delivered /.test(line));
+/** A count as the line writes it ("1,000"). */
+const countOf = (text: string) => Number(text.replaceAll(",", ""));
+/** The total a loss line starts with. */
+const lossTotalOf = (line: string) => countOf(/([\d,]+) spans? not delivered /.exec(line)?.[1] ?? "NaN");
+/** Each cause of a loss line ("…: 900 batch queue full (OTEL_BSP_MAX_QUEUE_SIZE), 50 …") with its count. */
+const lossCausesOf = (line: string) =>
+  new Map(
+    line
+      .slice(line.indexOf(": ", line.indexOf("not delivered")) + 2)
+      .split(/, (?=[\d,]+ )/)
+      .map((part) => /^([\d,]+) (.*)$/.exec(part)!)
+      .map(([, count, cause]) => [cause!, countOf(count!)] as const),
+  );
 
 describe("the sender thread starts lazily", () => {
   it("an app that ends no span never starts it", async () => {
@@ -187,11 +200,20 @@ describe("no span lost without a word", () => {
     const run = await runToEnd(APP, { nodeArgs: ["--require", "axonpush-otel/register"], env, args: ["burst"] });
     expect(run.code, run.stderr).toBe(0);
     const lines = lossLines(run.stderr);
-    expect(lines).toHaveLength(1);
-    const [, lost, byCause] = /(\d+) spans not delivered before exit: (\d+) batch queue full \(OTEL_BSP_MAX_QUEUE_SIZE\)$/.exec(lines[0]!) ?? [];
-    expect(Number(byCause)).toBe(Number(lost));
-    expect(receiver.spans().length + Number(lost)).toBe(1000);
-    expect(receiver.spans().length).toBeGreaterThanOrEqual(50);
+    expect(lines, run.stderr).toHaveLength(1);
+    const line = lines[0]!;
+    const causes = lossCausesOf(line);
+    // The batch processor held 50 and handed 50 over; the other 900 it dropped, in the loop, before anything ran.
+    expect(causes.get("batch queue full (OTEL_BSP_MAX_QUEUE_SIZE)"), line).toBe(900);
+    // On a loaded machine the exit budget may end before every answer: those are counted too, by their own cause
+    // (a sent, unanswered span may also have arrived: counted, not confirmed). No other cause.
+    expect([...causes.keys()].filter((cause) => !cause.startsWith("batch queue full")), line).toEqual(
+      causes.size === 1 ? [] : ["unsent or unanswered when the exit budget ran out (AXONPUSH_SHUTDOWN_TIMEOUT_MS)"],
+    );
+    const lost = [...causes.values()].reduce((sum, count) => sum + count, 0);
+    expect(lossTotalOf(line), line).toBe(lost);
+    expect(receiver.spans().length, line).toBeLessThanOrEqual(100);
+    expect(receiver.spans().length + lost, line).toBeGreaterThanOrEqual(1000);
   });
 
   it("the sender's full queue (AXONPUSH_QUEUE_SIZE) behind a slow backend: the rest waits for room, and every span is delivered", async () => {
@@ -236,7 +258,7 @@ describe("spans waiting for room never keep the app alive", () => {
     const lines = lossLines(run.stderr);
     expect(lines).toHaveLength(1);
     const [, lost] = /(\d+) spans not delivered /.exec(lines[0]!) ?? [];
-    expect(lines[0]).toMatch(/\d+ still unsent when the exit budget ran out \(AXONPUSH_SHUTDOWN_TIMEOUT_MS\)/);
+    expect(lines[0]).toMatch(/\d+ unsent or unanswered when the exit budget ran out \(AXONPUSH_SHUTDOWN_TIMEOUT_MS\)/);
     expect(lines[0]).toMatch(/\d+ sender queue full \(AXONPUSH_QUEUE_SIZE\)/);
     expect(receiver.spans()).toHaveLength(0);
     expect(Number(lost)).toBe(300);

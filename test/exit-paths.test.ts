@@ -217,8 +217,8 @@ describe("uncaught exception and unhandled rejection", () => {
     expect(traced.stderr.endsWith(reference.stderr), traced.stderr).toBe(true);
     expect(traced.stderr.slice(0, traced.stderr.length - reference.stderr.length)).toMatch(
       new RegExp(
-        "^\\(node:\\d+\\) AxonPushWarning: 2 spans not delivered before exit: 2 still unsent when the exit budget ran out \\(AXONPUSH_SHUTDOWN_TIMEOUT_MS\\)\\n" +
-          "\\(node:\\d+\\) AxonPushWarning: 1 log record not delivered before exit: 1 still unsent when the exit budget ran out \\(AXONPUSH_SHUTDOWN_TIMEOUT_MS\\)\\n$",
+        "^\\(node:\\d+\\) AxonPushWarning: 2 spans not delivered before exit: 2 unsent or unanswered when the exit budget ran out \\(AXONPUSH_SHUTDOWN_TIMEOUT_MS\\)\\n" +
+          "\\(node:\\d+\\) AxonPushWarning: 1 log record not delivered before exit: 1 unsent or unanswered when the exit budget ran out \\(AXONPUSH_SHUTDOWN_TIMEOUT_MS\\)\\n$",
       ),
     );
     expect(receiver.requestCount).toBeGreaterThan(0);

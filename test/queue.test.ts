@@ -234,7 +234,7 @@ describe("shutdown", () => {
     await vi.advanceTimersByTimeAsync(1);
     await shutdown;
     expect(never.close).toHaveBeenCalledTimes(1);
-    expect(warnings.messages).toEqual(["5 spans not delivered at shutdown: 5 unsent at shutdown (AXONPUSH_SHUTDOWN_TIMEOUT_MS)"]);
+    expect(warnings.messages).toEqual(["5 spans not delivered at shutdown: 5 unsent or unanswered at shutdown (AXONPUSH_SHUTDOWN_TIMEOUT_MS)"]);
     // Whatever the wire does later, nothing more is said.
     wire.settleAll({ kind: "failure", message: "transport closed" });
     await vi.advanceTimersByTimeAsync(60_000);

@@ -32,8 +32,8 @@ const DESCRIPTIONS: Readonly<Record<LossCause, string>> = {
   queueFull: "sender queue full (AXONPUSH_QUEUE_SIZE)",
   refused: "refused by AxonPush",
   gaveUp: "not delivered after retries (AXONPUSH_BASE_URL unreachable or failing; AXONPUSH_TIMEOUT, AXONPUSH_MAX_RETRIES)",
-  exitBudget: "still unsent when the exit budget ran out (AXONPUSH_SHUTDOWN_TIMEOUT_MS)",
-  shutdown: "unsent at shutdown (AXONPUSH_SHUTDOWN_TIMEOUT_MS)",
+  exitBudget: "unsent or unanswered when the exit budget ran out (AXONPUSH_SHUTDOWN_TIMEOUT_MS)",
+  shutdown: "unsent or unanswered at shutdown (AXONPUSH_SHUTDOWN_TIMEOUT_MS)",
   unencodable: "could not be encoded",
   senderGone: "held by the sender thread when it stopped",
 };

@@ -5,5 +5,5 @@ const { port } = workerData;
 port.on("message", (message) => {
   // A flush is answered at once: the test's way to know the stand-in is up.
   if (message.type === "flush") port.postMessage({ type: "done", id: message.id });
-  if (message.type === "exit") port.postMessage({ type: "notice", level: "warn", line: "3 spans not delivered before exit: 3 still unsent when the exit budget ran out (AXONPUSH_SHUTDOWN_TIMEOUT_MS)" });
+  if (message.type === "exit") port.postMessage({ type: "notice", level: "warn", line: "3 spans not delivered before exit: 3 unsent or unanswered when the exit budget ran out (AXONPUSH_SHUTDOWN_TIMEOUT_MS)" });
 });
