@@ -31,6 +31,7 @@
  * switch says: `gen_ai.system_instructions` and `gen_ai.retrieval.query.text`.
  */
 
+import { flatJoin } from "./flat-string.js";
 import { headOf, truncateString } from "./truncate.js";
 
 export type ContentCaptureMode = "metadata_only" | "redacted" | "full";
@@ -79,5 +80,5 @@ export function contentCaptureMode(value: unknown): ContentCaptureMode {
  */
 export function previewContent(text: string, maxContentLength: number): string {
   if (maxContentLength <= CONTENT_PREVIEW_LENGTH) return truncateString(text, maxContentLength);
-  return text.length <= CONTENT_PREVIEW_LENGTH ? text : `${headOf(text, CONTENT_PREVIEW_LENGTH)}…${PREVIEW_MARKER}`;
+  return text.length <= CONTENT_PREVIEW_LENGTH ? text : flatJoin(headOf(text, CONTENT_PREVIEW_LENGTH), "…", PREVIEW_MARKER);
 }

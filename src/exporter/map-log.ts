@@ -13,6 +13,7 @@ import type { HrTime } from "@opentelemetry/api";
 import type { Resource } from "@opentelemetry/resources";
 import { LOG, type LogRecordRecord } from "../sender/log-records.js";
 import { PARENT_EVENT_ID_METADATA } from "./event-types.js";
+import { flatJoin } from "./flat-string.js";
 import { hrTimeToNanosString, sendableSpanTimes } from "./hrtime.js";
 import type { AppLogEvent } from "./log-event-types.js";
 import { logAttributesAsStrings, logBodyAsText } from "./log-privacy.js";
@@ -74,7 +75,8 @@ export function mapLogRecord(record: LogRecordRecord, resource: Resource | undef
     metadata: parentSpanId
       ? { framework: frameworkOf(scopeName), [PARENT_EVENT_ID_METADATA]: parentSpanId }
       : { framework: frameworkOf(scopeName) },
-    dedupKey: `otel-log:${traceId}:${spanId}`,
+    // Flat, so the event serialises on JSON.stringify's fast path (flat-string.ts).
+    dedupKey: flatJoin("otel-log:", traceId, ":", spanId),
   };
   if (mapping.channelId) event.channel_id = mapping.channelId;
   if (parentSpanId) event.parentSpanId = parentSpanId;

@@ -5,6 +5,7 @@
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { PARENT_EVENT_ID_METADATA, type AppSpanEvent, type AppSpanPayload, type SpanKindName, type SpanStatusName } from "./event-types.js";
+import { flatJoin } from "./flat-string.js";
 import { hrTimeToNanosString, sendableSpanTimes } from "./hrtime.js";
 import { toStringAttributes, type Privacy } from "./privacy.js";
 import type { ResourceMapper } from "./resource.js";
@@ -82,9 +83,9 @@ export function mapSpan(span: ReadableSpan, mapping: SpanMapping): AppSpanEvent 
   return event;
 }
 
-/** What the .NET SDK sends: one span, one key, whichever try or process sends it. */
+/** What the .NET SDK sends: one span, one key, whichever try or process sends it. Flat: see flat-string.ts. */
 export function dedupKeyOf(traceId: string, spanId: string): string {
-  return `otel:${traceId}:${spanId}`;
+  return flatJoin("otel:", traceId, ":", spanId);
 }
 
 function scopeOf(span: ReadableSpan): { name: string; version?: string } {

@@ -1,3 +1,5 @@
+import { flatJoin } from "./flat-string.js";
+
 /**
  * Cuts strings longer than `maxLength` and says so, so a reader of the event
  * knows the value was longer (AXONPUSH_MAX_CONTENT_LENGTH).
@@ -5,7 +7,7 @@
 export function truncateString(value: string, maxLength: number): string {
   if (value.length <= maxLength) return value;
   const kept = headOf(value, maxLength);
-  return `${kept}…[truncated ${value.length - kept.length} chars]`;
+  return flatJoin(kept, `…[truncated ${value.length - kept.length} chars]`);
 }
 
 /** The first `length` characters, one fewer rather than half a surrogate pair (half an emoji is not valid text). */

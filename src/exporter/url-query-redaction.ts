@@ -17,6 +17,7 @@
  *   (malformed, or a fragment right behind it) is hidden with it;
  * - an empty value stays empty, a parameter without `=` has no value to hide.
  */
+import { flatJoin } from "./flat-string.js";
 import { createQueryNameMatcher, type QueryNameMatcher } from "./url-query-names.js";
 
 export const QUERY_REDACTED = "REDACTED";
@@ -85,7 +86,8 @@ export function redactQueryParams(value: string, from: number, isCredential: Que
     }
     at = pairEnd + 1;
   }
-  return copiedUpTo === 0 ? value : out + value.slice(copiedUpTo);
+  // Flat, so the event serialises on JSON.stringify's fast path (flat-string.ts).
+  return copiedUpTo === 0 ? value : flatJoin(out, value.slice(copiedUpTo));
 }
 
 /**
