@@ -9,10 +9,9 @@ import { mapLogRecord } from "../src/exporter/map-log.js";
 import { mapSpan } from "../src/exporter/map-span.js";
 import { createPrivacy } from "../src/exporter/privacy.js";
 import { createResourceMapper } from "../src/exporter/resource.js";
-import { logRecordOf } from "../src/sender/log-records.js";
 import { ResourceTable, spansFromRecords } from "../src/sender/record-spans.js";
 import { RecordMaker } from "../src/sender/records.js";
-import { makeSpan } from "./mapping-fixture.js";
+import { makeLogRecord, makeSpan } from "./mapping-fixture.js";
 
 const haveSameMap = new Function("a", "b", "return %HaveSameMap(a, b)") as (a: string, b: string) => boolean;
 const clone = <T>(value: T): T => deserialize(serialize(value)) as T;
@@ -34,22 +33,7 @@ resources.learn(batch.resources);
 const [span] = spansFromRecords(batch.spans, resources);
 const spanEvent = mapSpan(span!, { channelId: "ch_1", sync: false, privacy, mapResource });
 
-const logRecord = clone(
-  logRecordOf({
-    seconds: 1_700_000_000,
-    nanos: 1,
-    severityNumber: 9,
-    severityText: "info",
-    body: long,
-    attributes: { name: "orders" },
-    droppedAttributesCount: 0,
-    traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
-    spanId: "00f067aa0ba902b7",
-    traceFlags: 1,
-    scope: { name: "@opentelemetry/instrumentation-pino" },
-    resource: 0,
-  }),
-);
+const logRecord = clone(makeLogRecord({ body: long, attributes: { name: "orders" } }));
 const logEvent = mapLogRecord(logRecord, undefined, { sync: false, privacy, mapResource });
 
 /** Every string of an event but its resource's (serialised once per resource, not per event: event-json.ts). */

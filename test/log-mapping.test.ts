@@ -8,28 +8,12 @@ import { mapLogRecord, severityNameOf, type LogMapping } from "../src/exporter/m
 import { OtlpLogViewer } from "../src/exporter/otlp-log-request.js";
 import { createPrivacy, type PrivacySettings } from "../src/exporter/privacy.js";
 import { createResourceMapper } from "../src/exporter/resource.js";
-import { logRecordOf, type LogRecordFields, type LogRecordRecord } from "../src/sender/log-records.js";
+import type { LogRecordFields } from "../src/sender/log-records.js";
+import { LOG_SPAN_ID, LOG_TRACE_ID, makeLogRecord } from "./mapping-fixture.js";
 
-const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
-const SPAN = "00f067aa0ba902b7";
-
-function record(overrides: Partial<LogRecordFields> = {}): LogRecordRecord {
-  return logRecordOf({
-    seconds: 1_700_000_000,
-    nanos: 123_456_789,
-    severityNumber: 9,
-    severityText: "info",
-    body: "user 42 loaded",
-    attributes: {},
-    droppedAttributesCount: 0,
-    traceId: TRACE,
-    spanId: SPAN,
-    traceFlags: 1,
-    scope: { name: "@opentelemetry/instrumentation-pino" },
-    resource: 0,
-    ...overrides,
-  });
-}
+const TRACE = LOG_TRACE_ID;
+const SPAN = LOG_SPAN_ID;
+const record = makeLogRecord;
 
 function mapping(settings: PrivacySettings & { serviceName?: string } = {}): LogMapping {
   const privacy = createPrivacy(settings);
